@@ -1,0 +1,49 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import * as bucket from './actions/bucket/Bucket.resource';
+import * as object from './actions/object/Object.resource';
+import { router } from './actions/router';
+import { s3StorageApiTest } from './methods/credentialTest';
+import { searchBuckets } from './methods/listSearch';
+
+export class S3Storage implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'S3 Storage',
+		name: 's3Storage',
+		icon: { light: 'file:s3storage.svg', dark: 'file:s3storage.dark.svg' },
+		group: ['output'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Work with Amazon S3 and S3-compatible storage (R2, MinIO, Wasabi, Spaces, B2, Ceph, GCS)',
+		defaults: { name: 'S3 Storage' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 's3StorageApi', required: true, testedBy: 's3StorageApiTest' }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Bucket', value: 'bucket' },
+					{ name: 'Object', value: 'object' },
+				],
+				default: 'object',
+			},
+			...bucket.description,
+			...object.description,
+		],
+	};
+
+	methods = {
+		listSearch: { searchBuckets },
+		credentialTest: { s3StorageApiTest },
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

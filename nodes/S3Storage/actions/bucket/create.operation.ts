@@ -1,0 +1,80 @@
+import { CreateBucketCommand, type BucketCannedACL, type CreateBucketCommandOutput } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { bucketNameProblem, compact, updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { concurrencyOption } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Bucket Name',
+		name: 'bucketName',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. invoices-2024',
+		description: '3-63 lowercase letters, digits, dots and hyphens',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			{
+				displayName: 'ACL',
+				name: 'acl',
+				type: 'options',
+				default: 'private',
+				description: 'Who may access the bucket. Many stores (and new AWS buckets) only allow Private.',
+				options: [
+					{ name: 'Authenticated Read', value: 'authenticated-read' },
+					{ name: 'Private', value: 'private' },
+					{ name: 'Public Read', value: 'public-read' },
+					{ name: 'Public Read Write', value: 'public-read-write' },
+				],
+			},
+			concurrencyOption,
+			{
+				displayName: 'Region',
+				name: 'region',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. eu-west-1',
+				description: 'Where to create the bucket (its location constraint). Defaults to the credential\'s region.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['create'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = (this.getNodeParameter('bucketName', itemIndex) as string).trim();
+	const problem = bucketNameProblem(bucket);
+	if (problem) {
+		throw new NodeOperationError(this.getNode(), `"${bucket}" is not a valid bucket name: ${problem}`, {
+			itemIndex,
+			description: 'Bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, e.g. "invoices-2024".',
+		});
+	}
+	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL; region?: string };
+	const region = options.region?.trim() || connection.resolved.region;
+	// us-east-1 is S3's default location and must not be sent as a constraint; "auto" is R2/GCS's.
+	const needsConstraint = region && region !== 'us-east-1' && region !== 'auto';
+	const output = await connection.send<CreateBucketCommandOutput>(
+		new CreateBucketCommand({
+			Bucket: bucket,
+			ACL: options.acl && options.acl !== 'private' ? options.acl : undefined,
+			CreateBucketConfiguration: needsConstraint ? { LocationConstraint: region as never } : undefined,
+		}),
+		{ action: 'create', bucket, itemIndex },
+	);
+	return [{ json: compact({ bucket, created: true, region, location: output.Location }) }];
+}

@@ -1,0 +1,26 @@
+import { ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { limitField, returnAllField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [returnAllField, limitField];
+
+export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['getMany'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const output = await connection.send<ListBucketsCommandOutput>(new ListBucketsCommand({}), {
+		action: 'list buckets',
+		itemIndex,
+	});
+	return (output.Buckets ?? []).slice(0, limit).map((bucket) => ({
+		json: { name: bucket.Name ?? '', creationDate: bucket.CreationDate?.toISOString() ?? null },
+	}));
+}

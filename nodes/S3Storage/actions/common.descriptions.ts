@@ -1,0 +1,63 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Wherever a bucket is chosen: pick from the account's buckets, or type its name. */
+export const bucketLocator: INodeProperties = {
+	displayName: 'Bucket',
+	name: 'bucket',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
+	description: 'The bucket to work in. Leave empty to use the credential\'s default bucket.',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a bucket...',
+			typeOptions: { searchListMethod: 'searchBuckets', searchable: true },
+		},
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'e.g. my-bucket',
+		},
+	],
+};
+
+export const objectKeyField: INodeProperties = {
+	displayName: 'Key',
+	name: 'key',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. reports/2024/summary.csv',
+	description: 'The object\'s full key, including any folder prefix',
+};
+
+export const returnAllField: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export const limitField: INodeProperties = {
+	displayName: 'Limit',
+	name: 'limit',
+	type: 'number',
+	default: 50,
+	typeOptions: { minValue: 1 },
+	description: 'Max number of results to return',
+	displayOptions: { show: { returnAll: [false] } },
+};
+
+/** How many items run at once; kept in each operation's Options so it sits with the rest. */
+export const concurrencyOption: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	default: 8,
+	typeOptions: { minValue: 1, maxValue: 64 },
+	description: 'How many input items are processed at the same time. Output order is always the input order.',
+};

@@ -1,0 +1,74 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { getConnection, type S3Connection } from '../transport';
+import * as bucket from './bucket/Bucket.resource';
+import type { S3StorageMap, S3StorageResource } from './node.type';
+import * as object from './object/Object.resource';
+
+type OperationExecute = (
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+) => Promise<INodeExecutionData[]>;
+
+/** Every resource/operation pair has a handler; a missing one is a compile error. */
+const handlers: { [R in S3StorageResource]: Record<S3StorageMap[R], { execute: OperationExecute }> } = {
+	bucket,
+	object,
+};
+
+const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Runs the chosen operation for every item, several at a time, and returns the outputs in
+ * input order, each paired to its item. A failing item becomes an error item under
+ * "Continue On Fail"; otherwise the first failure (in input order) stops the node.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const resource = this.getNodeParameter('resource', 0) as S3StorageResource;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = (handlers[resource] as Record<string, { execute: OperationExecute }> | undefined)?.[operation];
+	if (!handler) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for resource "${resource}"`);
+	}
+
+	const connection = await getConnection.call(this);
+	const concurrency = Math.max(1, Number(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY)) || 1);
+	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
+	const continueOnFail = this.continueOnFail();
+	let firstFailure: { index: number; error: unknown } | undefined;
+	let next = 0;
+
+	const runItem = async (itemIndex: number) => {
+		try {
+			const output = await handler.execute.call(this, itemIndex, connection);
+			results[itemIndex] = output.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }));
+		} catch (error) {
+			if (continueOnFail) {
+				const message = error instanceof Error ? error.message : String(error);
+				const description = (error as { description?: string }).description;
+				results[itemIndex] = [
+					{ json: { error: message, ...(description ? { description } : {}) }, pairedItem: { item: itemIndex } },
+				];
+			} else if (!firstFailure || itemIndex < firstFailure.index) {
+				firstFailure = { index: itemIndex, error };
+			}
+		}
+	};
+
+	const worker = async () => {
+		while (next < items.length && !(firstFailure && !continueOnFail)) {
+			await runItem(next++);
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+
+	if (firstFailure) {
+		const { error, index } = firstFailure;
+		if (error instanceof NodeOperationError || (error as { name?: string }).name === 'NodeApiError') throw error;
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: index });
+	}
+	return [results.flatMap((entry) => entry ?? [])];
+}

@@ -1,0 +1,17 @@
+'use strict';
+// Starts the embedded S3 server unless the environment points the suite at another one.
+const { startS3rver } = require('../scripts/lib/s3rver');
+
+module.exports = async () => {
+	if (process.env.S3_TEST_ENDPOINT) return;
+	const server = await startS3rver();
+	globalThis.__S3RVER__ = server;
+	Object.assign(process.env, {
+		S3_TEST_ENDPOINT: server.endpoint,
+		S3_TEST_REGION: server.region,
+		S3_TEST_ACCESS_KEY_ID: server.accessKeyId,
+		S3_TEST_SECRET_ACCESS_KEY: server.secretAccessKey,
+		S3_TEST_FORCE_PATH_STYLE: 'true',
+		S3_TEST_SERVER: 's3rver',
+	});
+};

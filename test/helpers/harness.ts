@@ -1,0 +1,119 @@
+/**
+ * Runs this package's node inside real n8n workflows (n8n-core's WorkflowExecute), fed by a
+ * tiny "Input" node that passes on the items a test gives it.
+ */
+import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IExecuteFunctions } from 'n8n-workflow';
+
+import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
+import { credentialFor, getTarget } from './target';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const engine = require('../../scripts/lib/engine.js') as {
+	runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun>;
+	setBinaryMode: (mode: BinaryMode) => Promise<void>;
+	binaryToBuffer: (binary: object) => Promise<Buffer>;
+	makeBinary: (content: Buffer | NodeJS.ReadableStream, fileName: string, mimeType?: string) => Promise<IDataObject>;
+};
+
+export type BinaryMode = 'memory' | 'filesystem';
+
+export interface WorkflowRun {
+	runData: Record<string, Array<{ error?: Error & { description?: string }; data?: { main: INodeExecutionData[][] } }>>;
+	error?: Error;
+	cancelled?: boolean;
+	output(nodeName: string): INodeExecutionData[] | undefined;
+	nodeError(nodeName: string): (Error & { description?: string; httpCode?: string }) | undefined;
+}
+
+export const { setBinaryMode, binaryToBuffer, makeBinary } = engine;
+
+class PassThroughInput implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Input',
+		name: 'input',
+		group: ['input'],
+		version: 1,
+		description: 'Passes on the items the test put on its input',
+		defaults: { name: 'Input' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return [this.getInputData()];
+	}
+}
+
+export const S3_NODE_TYPE = 'n8n-nodes-s3-storage.s3Storage';
+
+const nodeInstances = { s3Storage: new S3Storage(), 'test.input': new PassThroughInput() };
+
+export interface NodeStep {
+	name?: string;
+	parameters: IDataObject;
+	continueOnFail?: boolean;
+}
+
+/** Items -> Input -> step 1 -> step 2 ... ; returns the run. */
+export async function runSteps(
+	steps: NodeStep[],
+	inputItems: INodeExecutionData[] = [{ json: {} }],
+	options: { credential?: IDataObject; onStart?: (cancel: () => void) => void } = {},
+): Promise<WorkflowRun> {
+	const nodes = [
+		{ id: 'input', name: 'Input', type: 'test.input', typeVersion: 1, position: [0, 0], parameters: {} },
+		...steps.map((step, index) => ({
+			id: `step${index}`,
+			name: step.name ?? `S3 ${index + 1}`,
+			type: S3_NODE_TYPE,
+			typeVersion: 1,
+			position: [200 * (index + 1), 0],
+			parameters: step.parameters,
+			credentials: { s3StorageApi: { id: '1', name: 'S3' } },
+			...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+		})),
+	];
+	const connections: Record<string, object> = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
+	}
+	return await engine.runWorkflow(
+		{ nodes, connections },
+		{
+			nodes: nodeInstances,
+			credentials: { s3StorageApi: options.credential ?? credentialFor(getTarget()) },
+			startData: { main: [inputItems] },
+			onStart: options.onStart,
+		},
+	);
+}
+
+/** Runs one S3 Storage node and returns its output items, failing the test on a node error. */
+export async function runNode(
+	parameters: IDataObject,
+	inputItems?: INodeExecutionData[],
+	options?: { credential?: IDataObject },
+): Promise<INodeExecutionData[]> {
+	const run = await runSteps([{ name: 'S3', parameters }], inputItems, options);
+	const error = run.nodeError('S3');
+	if (error) throw error;
+	return run.output('S3') ?? [];
+}
+
+/** Runs one S3 Storage node expecting it to fail; returns the node's error. */
+export async function runNodeError(
+	parameters: IDataObject,
+	inputItems?: INodeExecutionData[],
+	options?: { credential?: IDataObject },
+) {
+	const run = await runSteps([{ name: 'S3', parameters }], inputItems, options);
+	const error = run.nodeError('S3');
+	if (!error) throw new Error(`Expected the node to fail, but it returned ${JSON.stringify(run.output('S3'))}`);
+	return error;
+}
+
+/** A bucket parameter as the editor stores it ("By Name" mode of the resource locator). */
+export function bucketParam(name: string) {
+	return { __rl: true, mode: 'name', value: name };
+}
