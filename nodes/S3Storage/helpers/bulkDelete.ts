@@ -40,7 +40,9 @@ export async function emptyPrefix(
 		await Promise.all(inFlight);
 		if (options.allVersions) {
 			// A versioned bucket still holds old versions and delete markers after the pass above.
-			for await (const page of connection.listVersionPages({ Bucket: bucket, Prefix: prefix || undefined }, context)) {
+			for await (const page of connection.listVersionPages({ Bucket: bucket, Prefix: prefix || undefined }, context, {
+				unsupportedMeansNone: true,
+			})) {
 				const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
 					.filter((version) => version.VersionId && version.VersionId !== 'null')
 					.map((version) => ({ key: version.Key ?? '', versionId: version.VersionId }));

@@ -119,17 +119,29 @@ export class S3Connection {
 		} while (continuationToken);
 	}
 
+	/**
+	 * Pages through ListObjectVersions. With `unsupportedMeansNone`, a server that has no
+	 * versioning at all (it answers 405/501, as s3rver does) yields no versions instead of failing.
+	 */
 	async *listVersionPages(
 		input: ListObjectVersionsCommandInput,
 		context: S3ErrorContext,
+		options: { unsupportedMeansNone?: boolean } = {},
 	): AsyncGenerator<ListObjectVersionsCommandOutput> {
 		let keyMarker = input.KeyMarker;
 		let versionIdMarker = input.VersionIdMarker;
 		do {
-			const page = await this.send<ListObjectVersionsCommandOutput>(
-				new ListObjectVersionsCommand({ ...input, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
-				context,
-			);
+			let page: ListObjectVersionsCommandOutput;
+			try {
+				page = await this.client.send(
+					new ListObjectVersionsCommand({ ...input, KeyMarker: keyMarker, VersionIdMarker: versionIdMarker }),
+					{ abortSignal: this.signal },
+				);
+			} catch (error) {
+				const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+				if (options.unsupportedMeansNone && (status === 405 || status === 501)) return;
+				return this.fail(error, context);
+			}
 			yield page;
 			keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
 			versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
