@@ -50,14 +50,18 @@ const TLS_CODES = new Set([
 	'EPROTO',
 ]);
 
+const isNetworkCode = (code: string) => Boolean(NETWORK_CODES[code]) || TLS_CODES.has(code);
+
 function networkCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; current && depth < 5; depth++) {
-		const candidate = current as { code?: unknown; name?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && (NETWORK_CODES[candidate.code] || TLS_CODES.has(candidate.code))) {
-			return candidate.code;
-		}
+		const candidate = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
+		if (typeof candidate.code === 'string' && isNetworkCode(candidate.code)) return candidate.code;
 		if (candidate.name === 'TimeoutError') return 'TimeoutError';
+		// The SDK wraps errors it does not recognise as Errors ("AWS SDK error wrapper for Error: connect
+		// ECONNREFUSED ..."), keeping the code only in the text.
+		const fromText = typeof candidate.message === 'string' ? /\b(E[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(candidate.message)?.[1] : undefined;
+		if (fromText && isNetworkCode(fromText)) return fromText;
 		current = candidate.cause;
 	}
 	return undefined;
@@ -228,9 +232,9 @@ export function toNodeApiError(node: INode, error: unknown, context: S3ErrorCont
 	const itemSuffix = context.itemIndex !== undefined ? ` [item ${context.itemIndex}]` : '';
 	// Only plain, secret-free facts go into the error; the SDK error holds the request and its headers.
 	const safe: JsonObject = {
-		code: described.code,
+		s3ErrorCode: described.code,
 		message: described.message,
-		...(described.httpStatus ? { httpStatusCode: described.httpStatus } : {}),
+		...(described.httpStatus ? { httpStatus: described.httpStatus } : {}),
 		...(context.bucket ? { bucket: context.bucket } : {}),
 		...(context.key !== undefined ? { key: context.key } : {}),
 		...((error as SdkErrorShape)?.$metadata?.requestId ? { requestId: (error as SdkErrorShape).$metadata!.requestId! } : {}),
