@@ -5,6 +5,7 @@
  *   S3_TEST_FORCE_PATH_STYLE (true/false), S3_TEST_SERVER (s3rver | rgw | aws | minio | other)
  */
 import { S3Client } from '@aws-sdk/client-s3';
+import type { IDataObject } from 'n8n-workflow';
 
 export interface S3Target {
 	endpoint: string;
@@ -44,7 +45,7 @@ export function capabilities(target = getTarget()) {
 }
 
 /** The credential's data as a user would fill it for this server. */
-export function credentialFor(target = getTarget(), overrides: Record<string, unknown> = {}) {
+export function credentialFor(target = getTarget(), overrides: IDataObject = {}): IDataObject {
 	return {
 		provider: 'other',
 		authentication: 'accessKeys',
