@@ -5,6 +5,7 @@
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IExecuteFunctions } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
+import { recordCompat } from './compat';
 import { credentialFor, getTarget } from './target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -78,15 +79,30 @@ export async function runSteps(
 	for (let index = 0; index < nodes.length - 1; index++) {
 		connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
 	}
-	return await engine.runWorkflow(
+	const credential = options.credential ?? credentialFor(getTarget());
+	const run = await engine.runWorkflow(
 		{ nodes, connections },
 		{
 			nodes: nodeInstances,
-			credentials: { s3StorageApi: options.credential ?? credentialFor(getTarget()) },
+			credentials: { s3StorageApi: credential },
 			startData: { main: [inputItems] },
 			onStart: options.onStart,
 		},
 	);
+	recordSuccesses(run, nodes.slice(1), credential);
+	return run;
+}
+
+/** What ran cleanly against this server goes into the compatibility matrix. */
+function recordSuccesses(run: WorkflowRun, steps: Array<{ name: string; parameters: IDataObject }>, credential: IDataObject) {
+	if (run.cancelled) return;
+	const server = getTarget().server;
+	for (const step of steps) {
+		const output = run.output(step.name);
+		if (run.nodeError(step.name) || !output || output.some((item) => item.json.error !== undefined)) continue;
+		recordCompat(server, `${String(step.parameters.resource)}.${String(step.parameters.operation)}`);
+		recordCompat(server, `credential.${String(credential.authentication ?? 'accessKeys')}`);
+	}
 }
 
 /** Runs one S3 Storage node and returns its output items, failing the test on a node error. */

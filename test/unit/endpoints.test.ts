@@ -1,0 +1,89 @@
+/**
+ * Endpoint resolution for every provider preset: the URL a user of each provider really gets,
+ * as the SDK builds it from our client configuration (presigned, so no request is sent).
+ */
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+
+import { buildClientConfig, type S3StorageCredentials } from '../../nodes/S3Storage/transport/client';
+import { PROVIDER_PRESETS, resolveEndpoint } from '../../nodes/S3Storage/transport/providers';
+import { recordCompat } from '../helpers/compat';
+
+const keys = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret-example' };
+
+async function urlFor(settings: S3StorageCredentials, bucket = 'my-bucket', key = 'dir/file name.txt') {
+	const { config } = buildClientConfig({ authentication: 'accessKeys', ...keys, ...settings });
+	const client = new S3Client(config);
+	try {
+		const url = new URL(await getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), { expiresIn: 60 }));
+		const scope = url.searchParams.get('X-Amz-Credential')!.split('/');
+		return { base: `${url.origin}${url.pathname}`, region: scope[2], config };
+	} finally {
+		client.destroy();
+	}
+}
+
+const cases: Array<[string, S3StorageCredentials, string, string]> = [
+	['aws', { provider: 'aws', region: 'eu-west-1' }, 'https://my-bucket.s3.eu-west-1.amazonaws.com/dir/file%20name.txt', 'eu-west-1'],
+	['aws', { provider: 'aws', region: 'us-east-1' }, 'https://my-bucket.s3.us-east-1.amazonaws.com/dir/file%20name.txt', 'us-east-1'],
+	['aws', { provider: 'aws', region: 'eu-west-1', forcePathStyle: true }, 'https://s3.eu-west-1.amazonaws.com/my-bucket/dir/file%20name.txt', 'eu-west-1'],
+	['r2', { provider: 'r2', accountId: 'abc123' }, 'https://my-bucket.abc123.r2.cloudflarestorage.com/dir/file%20name.txt', 'auto'],
+	['r2', { provider: 'r2', endpoint: 'https://abc123.eu.r2.cloudflarestorage.com' }, 'https://my-bucket.abc123.eu.r2.cloudflarestorage.com/dir/file%20name.txt', 'auto'],
+	['minio', { provider: 'minio', endpoint: 'http://minio.internal:9000' }, 'http://minio.internal:9000/my-bucket/dir/file%20name.txt', 'us-east-1'],
+	['wasabi', { provider: 'wasabi', region: 'eu-central-1' }, 'https://my-bucket.s3.eu-central-1.wasabisys.com/dir/file%20name.txt', 'eu-central-1'],
+	['digitalocean', { provider: 'digitalocean', region: 'fra1' }, 'https://my-bucket.fra1.digitaloceanspaces.com/dir/file%20name.txt', 'fra1'],
+	['backblaze', { provider: 'backblaze', region: 'eu-central-003' }, 'https://my-bucket.s3.eu-central-003.backblazeb2.com/dir/file%20name.txt', 'eu-central-003'],
+	['ceph', { provider: 'ceph', endpoint: 'http://rgw.internal:7480' }, 'http://rgw.internal:7480/my-bucket/dir/file%20name.txt', 'us-east-1'],
+	['gcs', { provider: 'gcs' }, 'https://my-bucket.storage.googleapis.com/dir/file%20name.txt', 'auto'],
+	['upcloud', { provider: 'upcloud', endpoint: 'https://abc12.upcloudobjects.com' }, 'https://my-bucket.abc12.upcloudobjects.com/dir/file%20name.txt', 'europe-1'],
+	['dreamobjects', { provider: 'dreamobjects' }, 'https://my-bucket.s3.us-east-005.dream.io/dir/file%20name.txt', 'us-east-005'],
+	['other', { provider: 'other', endpoint: 's3.example.com' }, 'https://s3.example.com/my-bucket/dir/file%20name.txt', 'us-east-1'],
+];
+
+describe('provider presets give each provider the right URL', () => {
+	it.each(cases)('%s %j -> %s', async (provider, settings, expectedUrl, expectedRegion) => {
+		const { base, region } = await urlFor(settings);
+		expect(base).toBe(expectedUrl);
+		expect(region).toBe(expectedRegion);
+		recordCompat('presets', `preset.${provider}`);
+	});
+
+	it('covers every preset', () => {
+		expect(new Set(cases.map(([provider]) => provider))).toEqual(new Set(PROVIDER_PRESETS.map((preset) => preset.id)));
+	});
+
+	it.each(['minio', 'ceph', 'upcloud', 'other'])('%s without an endpoint says the endpoint is needed', (provider) => {
+		expect(() => resolveEndpoint({ provider })).toThrow(/needs an endpoint: fill in "Endpoint"/);
+	});
+
+	it('R2 without account ID or endpoint asks for the account ID', () => {
+		expect(() => resolveEndpoint({ provider: 'r2' })).toThrow(/needs your account ID/);
+	});
+
+	it('a malformed endpoint is refused with the expected form', () => {
+		expect(() => resolveEndpoint({ provider: 'other', endpoint: 'http://exa mple:99x' })).toThrow(/is not a valid URL/);
+	});
+
+	it('a user\'s region and path-style choice override the preset', () => {
+		expect(resolveEndpoint({ provider: 'minio', endpoint: 'http://m:9000', region: 'eu-1', forcePathStyle: false })).toEqual({
+			endpoint: 'http://m:9000',
+			region: 'eu-1',
+			forcePathStyle: false,
+			isAws: false,
+		});
+	});
+
+	it('checksums are calculated only on AWS unless the user says otherwise', async () => {
+		const checksums = async (settings: S3StorageCredentials) => {
+			const { config } = await urlFor(settings);
+			return [config.requestChecksumCalculation, config.responseChecksumValidation];
+		};
+		expect(await checksums({ provider: 'aws' })).toEqual(['WHEN_SUPPORTED', 'WHEN_SUPPORTED']);
+		expect(await checksums({ provider: 'r2', accountId: 'a' })).toEqual(['WHEN_REQUIRED', 'WHEN_REQUIRED']);
+		expect(await checksums({ provider: 'aws', endpoint: 'http://127.0.0.1:9000' })).toEqual(['WHEN_REQUIRED', 'WHEN_REQUIRED']);
+		expect(await checksums({ provider: 'minio', endpoint: 'http://m:9000', checksumMode: 'whenSupported' })).toEqual([
+			'WHEN_SUPPORTED',
+			'WHEN_SUPPORTED',
+		]);
+	});
+});
