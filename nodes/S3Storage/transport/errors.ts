@@ -62,6 +62,9 @@ function networkCode(error: unknown): string | undefined {
 		// ECONNREFUSED ..."), keeping the code only in the text.
 		const fromText = typeof candidate.message === 'string' ? /\b(E[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(candidate.message)?.[1] : undefined;
 		if (fromText && isNetworkCode(fromText)) return fromText;
+		if (typeof candidate.message === 'string' && /certificate|self[- ]signed|wrong version number|SSL routines/i.test(candidate.message)) {
+			return 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
+		}
 		current = candidate.cause;
 	}
 	return undefined;
@@ -79,6 +82,9 @@ function target(context: S3ErrorContext): string {
  * HTTP status always carry the meaning.
  */
 export function describeS3Error(error: unknown, context: S3ErrorContext): DescribedError {
+	// Sign-in failures (transport/auth.ts) come already described: source credentials or AssumeRole, not S3.
+	const authFailure = (error as { authFailure?: DescribedError } | undefined)?.authFailure;
+	if (authFailure) return authFailure;
 	const sdkError = (error ?? {}) as SdkErrorShape;
 	const httpStatus = sdkError.$metadata?.httpStatusCode;
 	const net = networkCode(error);

@@ -1,0 +1,111 @@
+/**
+ * The credential test (the "Test" button of the credential form) really calls the server and
+ * says precisely what is wrong. Also proves the TLS settings against a real HTTPS endpoint.
+ */
+import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+
+import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
+import { bucketParam, runNode, runNodeError } from '../helpers/harness';
+import { capabilities, credentialFor, getTarget, uniqueBucket } from '../helpers/target';
+import { startTlsProxy, type TlsProxy } from '../helpers/tlsProxy';
+
+const target = getTarget();
+const caps = capabilities(target);
+const bucket = uniqueBucket('cred');
+
+async function testCredential(overrides: IDataObject) {
+	const test = new S3Storage().methods.credentialTest.s3StorageApiTest;
+	return await test.call({} as ICredentialTestFunctions, {
+		id: '1',
+		name: 'S3',
+		type: 's3StorageApi',
+		data: credentialFor(target, overrides),
+	});
+}
+
+let proxy: TlsProxy;
+beforeAll(async () => {
+	await runNode({ resource: 'bucket', operation: 'create', bucketName: bucket });
+	proxy = await startTlsProxy(target.endpoint);
+});
+afterAll(async () => {
+	await proxy.close();
+	await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(bucket) });
+});
+
+it('succeeds with good keys, and checks the default bucket when one is set', async () => {
+	const plain = await testCredential({});
+	expect(plain.status).toBe('OK');
+	expect(plain.message).toMatch(/^Connected/);
+	const withBucket = await testCredential({ defaultBucket: bucket });
+	expect(withBucket.status).toBe('OK');
+	expect(withBucket.message).toMatch(new RegExp(`default bucket "${bucket}" is reachable`));
+});
+
+it('names a missing default bucket', async () => {
+	const missing = uniqueBucket('nobucket');
+	const result = await testCredential({ defaultBucket: missing });
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(new RegExp(`Bucket "${missing}" does not exist`));
+});
+
+it('names an unreachable endpoint', async () => {
+	const result = await testCredential({ endpoint: 'http://127.0.0.1:9' });
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/endpoint at http:\/\/127\.0\.0\.1:9 is unreachable \(the connection was refused\)/);
+});
+
+it('names an unknown access key', async () => {
+	const endpoint = process.env.S3_TEST_ENDPOINT_NO_STS ?? target.endpoint;
+	const result = await testCredential({ endpoint, accessKeyId: 'AKIANOSUCHKEY0000000' });
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/access key ID is not known/);
+});
+
+(caps.checksSignatures ? it : it.skip)('names a wrong secret, without echoing it', async () => {
+	const endpoint = process.env.S3_TEST_ENDPOINT_NO_STS ?? target.endpoint;
+	const wrong = `${target.secretAccessKey}-wrong`;
+	const result = await testCredential({ endpoint, secretAccessKey: wrong });
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/secret access key is wrong/);
+	expect(result.message).not.toContain(wrong);
+});
+
+const otherUser = process.env.S3_TEST_OTHER_ACCESS_KEY_ID;
+(otherUser ? it : it.skip)('names a missing permission (a second user on the first user\'s bucket)', async () => {
+	const result = await testCredential({
+		accessKeyId: otherUser,
+		secretAccessKey: process.env.S3_TEST_OTHER_SECRET_ACCESS_KEY,
+		defaultBucket: bucket,
+	});
+	expect(result.status).toBe('Error');
+	expect(result.message).toMatch(/Access denied: the credential may not reach bucket/);
+});
+
+describe('TLS', () => {
+	it('refuses a certificate it cannot verify and says how to fix it', async () => {
+		const result = await testCredential({ endpoint: proxy.endpoint });
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/TLS connection to the S3 endpoint at https:\/\/127\.0\.0\.1:\d+ failed/);
+		expect(result.message).toMatch(/Custom CA Certificate/);
+	});
+
+	it('connects when told to accept self-signed certificates', async () => {
+		expect(await testCredential({ endpoint: proxy.endpoint, acceptSelfSigned: true })).toMatchObject({ status: 'OK' });
+	});
+
+	it('connects with the custom CA, and operations work through it', async () => {
+		expect(await testCredential({ endpoint: proxy.endpoint, customCa: proxy.caPem })).toMatchObject({ status: 'OK' });
+		const items = await runNode({ resource: 'bucket', operation: 'get', bucket: bucketParam(bucket) }, undefined, {
+			credential: credentialFor(target, { endpoint: proxy.endpoint, customCa: proxy.caPem }),
+		});
+		expect(items[0].json).toMatchObject({ bucket, exists: true });
+	});
+
+	it('an operation over unverifiable TLS fails with the TLS explanation', async () => {
+		const error = await runNodeError({ resource: 'bucket', operation: 'get', bucket: bucketParam(bucket) }, undefined, {
+			credential: credentialFor(target, { endpoint: proxy.endpoint }),
+		});
+		expect(error.message).toMatch(/TLS connection .* failed/);
+	});
+});
