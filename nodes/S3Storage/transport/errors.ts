@@ -70,6 +70,11 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/** The action with what it was done to: 'upload object "k" in bucket "b"', or just 'list buckets'. */
+function doing(context: S3ErrorContext, subject: string): string {
+	return context.bucket ? `${context.action} ${subject}` : context.action;
+}
+
 function target(context: S3ErrorContext): string {
 	if (context.key !== undefined && context.bucket) return `object "${context.key}" in bucket "${context.bucket}"`;
 	if (context.bucket) return `bucket "${context.bucket}"`;
@@ -119,7 +124,7 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 	return {
 		code,
 		httpStatus,
-		message: `Could not ${context.action} ${subject}: ${serverMessage || code} (${code}, ${status})`,
+		message: `Could not ${doing(context, subject)}: ${serverMessage || code} (${code}, ${status})`,
 		description: 'The S3 server refused the request. The code above is the server\'s own; see your provider\'s S3 error reference for it.',
 	};
 }
@@ -150,26 +155,26 @@ function describeKnownCode(
 			return { message: `The requested version of ${subject} does not exist`, description: 'Check the version ID; list versions with Object > Get Many Versions.' };
 		case 'InvalidAccessKeyId':
 			return {
-				message: `The access key ID is not known to the server (while trying to ${context.action} ${subject})`,
+				message: `The access key ID is not known to the server (while trying to ${doing(context, subject)})`,
 				description: 'Check "Access Key ID" in the credential, and that the credential\'s provider and endpoint match where the key was created.',
 			};
 		case 'SignatureDoesNotMatch':
 			return {
-				message: `The secret access key is wrong: the server rejected the request signature (while trying to ${context.action} ${subject})`,
+				message: `The secret access key is wrong: the server rejected the request signature (while trying to ${doing(context, subject)})`,
 				description: 'Check "Secret Access Key" in the credential (no spaces or line breaks). If it is right, check the region and that a proxy does not rewrite the request.',
 			};
 		case 'AccessDenied':
 		case 'Forbidden':
 		case 'AllAccessDisabled':
 			return {
-				message: `Access denied: the credential may not ${context.action} ${subject}`,
+				message: `Access denied: the credential may not ${doing(context, subject)}`,
 				description: 'The keys were accepted but lack permission. Grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).',
 			};
 		case 'ExpiredToken':
 		case 'TokenRefreshRequired':
 		case 'InvalidToken':
 			return {
-				message: `The session token has expired or is invalid (while trying to ${context.action} ${subject})`,
+				message: `The session token has expired or is invalid (while trying to ${doing(context, subject)})`,
 				description: 'Temporary credentials expire; renew the session token in the credential, or use a sign-in mode that refreshes them.',
 			};
 		case 'RequestTimeTooSkewed':
@@ -206,7 +211,7 @@ function describeKnownCode(
 		case 'ServiceUnavailable':
 		case 'TooManyRequests':
 			return {
-				message: `The server is throttling requests (${code}, HTTP ${httpStatus ?? 503}) while trying to ${context.action} ${subject}`,
+				message: `The server is throttling requests (${code}, HTTP ${httpStatus ?? 503}) while trying to ${doing(context, subject)}`,
 				description: 'Lower the node\'s concurrency or raise the credential\'s Max Attempts so retries back off longer.',
 			};
 		case 'InvalidObjectState':
@@ -218,7 +223,7 @@ function describeKnownCode(
 		default:
 			if (httpStatus === 403) {
 				return {
-					message: `Access denied (${code}, HTTP 403): the credential may not ${context.action} ${subject}`,
+					message: `Access denied (${code}, HTTP 403): the credential may not ${doing(context, subject)}`,
 					description: 'Check the keys, region and permissions in the credential.',
 				};
 			}
