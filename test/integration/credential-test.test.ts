@@ -2,7 +2,7 @@
  * The credential test (the "Test" button of the credential form) really calls the server and
  * says precisely what is wrong. Also proves the TLS settings against a real HTTPS endpoint.
  */
-import type { ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
 import { bucketParam, runNode, runNodeError } from '../helpers/harness';
@@ -19,7 +19,7 @@ async function testCredential(overrides: IDataObject) {
 		id: '1',
 		name: 'S3',
 		type: 's3StorageApi',
-		data: credentialFor(target, overrides),
+		data: credentialFor(target, overrides) as ICredentialDataDecryptedObject,
 	});
 }
 
