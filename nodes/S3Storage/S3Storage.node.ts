@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bucket from './actions/bucket/Bucket.resource';
+import * as folder from './actions/folder/Folder.resource';
 import * as object from './actions/object/Object.resource';
 import { router } from './actions/router';
 import { s3StorageApiTest } from './methods/credentialTest';
@@ -29,11 +30,13 @@ export class S3Storage implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Bucket', value: 'bucket' },
+					{ name: 'Folder', value: 'folder' },
 					{ name: 'Object', value: 'object' },
 				],
 				default: 'object',
 			},
 			...bucket.description,
+			...folder.description,
 			...object.description,
 		],
 	};

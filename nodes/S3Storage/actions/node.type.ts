@@ -1,4 +1,5 @@
 import type * as bucket from './bucket/Bucket.resource';
+import type * as folder from './folder/Folder.resource';
 import type * as object from './object/Object.resource';
 
 /** Operation values per resource, derived from what each resource module exports. */
@@ -6,6 +7,7 @@ type OperationsOf<Module> = Exclude<keyof Module, 'description'>;
 
 export type S3StorageMap = {
 	bucket: OperationsOf<typeof bucket>;
+	folder: OperationsOf<typeof folder>;
 	object: OperationsOf<typeof object>;
 };
 

@@ -44,7 +44,8 @@ export async function emptyPrefix(
 				unsupportedMeansNone: true,
 			})) {
 				const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
-					.filter((version) => version.VersionId && version.VersionId !== 'null')
+					// "null" is a real version ID: objects written before versioning was enabled, or while it was suspended.
+					.filter((version) => version.VersionId)
 					.map((version) => ({ key: version.Key ?? '', versionId: version.VersionId }));
 				await submit(objects);
 			}

@@ -5,8 +5,24 @@
 import type { Readable } from 'node:stream';
 
 import {
+	AbortMultipartUploadCommand,
+	CompleteMultipartUploadCommand,
+	type CompleteMultipartUploadCommandOutput,
+	type CompletedPart,
+	CopyObjectCommand,
+	type CopyObjectCommandInput,
+	type CopyObjectCommandOutput,
+	CreateMultipartUploadCommand,
+	type CreateMultipartUploadCommandOutput,
 	DeleteObjectsCommand,
 	type DeleteObjectsCommandOutput,
+	GetObjectTaggingCommand,
+	type GetObjectTaggingCommandOutput,
+	HeadObjectCommand,
+	type HeadObjectCommandOutput,
+	PutObjectTaggingCommand,
+	UploadPartCopyCommand,
+	type UploadPartCopyCommandOutput,
 	ListObjectVersionsCommand,
 	type ListObjectVersionsCommandInput,
 	type ListObjectVersionsCommandOutput,
@@ -15,9 +31,10 @@ import {
 	type ListObjectsV2CommandOutput,
 	type PutObjectCommandInput,
 	type S3Client,
+	type Tag,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { IExecuteFunctions, ILoadOptionsFunctions, INode } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getClient, type S3StorageCredentials } from './client';
@@ -45,10 +62,18 @@ export interface UploadResult {
 
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
+/**
+ * Read size for binaries streamed from n8n's store (`getBinaryStream(id, chunkSize)`). n8n's default,
+ * 64 KiB, costs a read and a buffer per 64 KiB; 1 MiB reads cut the CPU spent assembling parts
+ * about threefold, which on a small machine is upload throughput.
+ */
+export const BINARY_READ_CHUNK_SIZE = 1024 * 1024;
+/** S3 allows at most this many parts in one multipart upload. */
+const MAX_UPLOAD_PARTS = 10_000;
 
 export class S3Connection {
 	constructor(
-		private readonly node: INode,
+		readonly node: INode,
 		readonly client: S3Client,
 		readonly resolved: ResolvedEndpoint,
 		readonly defaultBucket: string,
@@ -83,21 +108,61 @@ export class S3Connection {
 	 * orphaned parts stay behind on the server.
 	 */
 	async upload(params: PutObjectCommandInput, tuning: UploadTuning, context: S3ErrorContext): Promise<UploadResult> {
+		// Parts grow when the body would otherwise need more than 10,000 of them (e.g. 100 GiB at 8 MiB).
+		const partSize = Math.max(
+			tuning.partSize ?? DEFAULT_PART_SIZE,
+			5 * 1024 * 1024,
+			Math.ceil((params.ContentLength ?? 0) / MAX_UPLOAD_PARTS),
+		);
+		// Some servers (Ceph RGW 16) ignore x-amz-tagging on CreateMultipartUpload: a multipart
+		// upload gets its tags with PutObjectTagging once complete; a single PUT keeps the header.
+		let tags: Tag[] = [];
+		if (params.Tagging && (params.ContentLength === undefined || params.ContentLength > partSize)) {
+			tags = params.Tagging.split('&').map((pair) => {
+				const [key, value = ''] = pair.split('=');
+				return { Key: decodeURIComponent(key), Value: decodeURIComponent(value) };
+			});
+			params = { ...params, Tagging: undefined };
+		}
+		// On its own, lib-storage answers a cancel at once and aborts the multipart upload later,
+		// in the background, once the parts in flight have finished (if the process still runs).
+		// Its requests go through this view of the client instead: the cancel signal, or the first
+		// part that fails for good, stops every request in flight; lib-storage then sends the
+		// AbortMultipartUpload (exempt from the signal) and `done()` settles only after it.
+		const stop = new AbortController();
+		let firstFailure: { error: unknown } | undefined;
+		const client = new Proxy(this.client, {
+			get: (target, property, receiver) =>
+				property === 'send'
+					? async (command: AnyCommand, options?: object) => {
+							if (command instanceof AbortMultipartUploadCommand) return await target.send(command as never, options);
+							// lib-storage sees the failure as it is; `upload()` reports it as a NodeApiError
+							return await target.send(command as never, { ...options, abortSignal: stop.signal }).catch((error: Error) => {
+								// the cause, not the cancellations of the other parts that follow it
+								firstFailure ??= { error };
+								stop.abort();
+								return Promise.reject(error);
+							});
+						}
+					: Reflect.get(target, property, receiver),
+		});
 		const upload = new Upload({
-			client: this.client,
+			client,
 			params,
-			partSize: Math.max(tuning.partSize ?? DEFAULT_PART_SIZE, 5 * 1024 * 1024),
+			tags,
+			partSize,
 			queueSize: tuning.queueSize ?? DEFAULT_QUEUE_SIZE,
 			leavePartsOnError: false,
 		});
-		const onAbort = () => void upload.abort();
+		const onAbort = () => stop.abort();
+		if (this.signal?.aborted) stop.abort();
 		this.signal?.addEventListener('abort', onAbort, { once: true });
 		try {
 			const result = await upload.done();
 			return { etag: result.ETag, versionId: result.VersionId };
 		} catch (error) {
 			(params.Body as Readable | undefined)?.destroy?.();
-			return this.fail(error, context);
+			return this.fail(firstFailure?.error ?? error, context);
 		} finally {
 			this.signal?.removeEventListener('abort', onAbort);
 		}
@@ -148,6 +213,146 @@ export class S3Connection {
 		} while (keyMarker);
 	}
 
+	/**
+	 * Copies an object within or across buckets. A HeadObject first tells the size (and gives a clear
+	 * "not found" for a missing source); up to `multipartThreshold` one CopyObject does it, above it
+	 * the object is copied server-side in UploadPartCopy parts, each pinned to the source's ETag so a
+	 * source changed mid-copy fails instead of mixing versions. A failed multipart copy is aborted.
+	 */
+	async copyObject(params: CopyParams, tuning: CopyTuning, itemIndex?: number): Promise<CopyResult> {
+		const { sourceBucket, sourceKey, sourceVersionId, bucket, key, replaceMetadata, settings } = params;
+		const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex };
+		const context = { action: 'copy to', bucket, key, itemIndex };
+		const head = await this.send<HeadObjectCommandOutput>(
+			new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId || undefined }),
+			sourceContext,
+		);
+		const size = head.ContentLength ?? 0;
+		const copySource = copySourceOf(sourceBucket, sourceKey, sourceVersionId || undefined);
+		const destination = replaceMetadata
+			? settings
+			: { ACL: settings.ACL, StorageClass: settings.StorageClass, ServerSideEncryption: settings.ServerSideEncryption, SSEKMSKeyId: settings.SSEKMSKeyId };
+
+		if (size <= (tuning.multipartThreshold ?? MAX_COPY_OBJECT_SIZE)) {
+			let output: CopyObjectCommandOutput;
+			try {
+				output = await this.client.send(
+					new CopyObjectCommand({
+						Bucket: bucket,
+						Key: key,
+						CopySource: copySource,
+						MetadataDirective: replaceMetadata ? 'REPLACE' : 'COPY',
+						...destination,
+					}),
+					{ abortSignal: this.signal },
+				);
+			} catch (error) {
+				// A missing key here is the source (deleted since the HEAD); anything else concerns the destination.
+				return this.fail(error, (error as { name?: string }).name === 'NoSuchKey' ? sourceContext : context);
+			}
+			return {
+				etag: output.CopyObjectResult?.ETag,
+				versionId: output.VersionId,
+				sourceVersionId: output.CopySourceVersionId ?? head.VersionId,
+				size,
+				parts: 0,
+			};
+		}
+
+		// Multipart copy: metadata and tags are not carried over by S3 here, so they are set explicitly.
+		let kept: Partial<CopyDestinationSettings> & { ContentEncoding?: string; ContentLanguage?: string } = {};
+		let tagSet: Tag[] = [];
+		if (!replaceMetadata) {
+			kept = {
+				ContentType: head.ContentType,
+				Metadata: head.Metadata,
+				CacheControl: head.CacheControl,
+				ContentDisposition: head.ContentDisposition,
+				ContentEncoding: head.ContentEncoding,
+				ContentLanguage: head.ContentLanguage,
+			};
+			if (head.TagCount === undefined || head.TagCount > 0) {
+				const tagging = await this.sendUnlessNotImplemented<GetObjectTaggingCommandOutput>(
+					new GetObjectTaggingCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId || undefined }),
+					{ ...sourceContext, action: 'read the tags of' },
+				);
+				tagSet = tagging?.TagSet ?? [];
+			}
+		}
+		const created = await this.send<CreateMultipartUploadCommandOutput>(
+			new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...kept, ...destination }),
+			context,
+		);
+		const uploadId = created.UploadId;
+		const partSize = Math.min(
+			Math.max(tuning.partSize ?? DEFAULT_COPY_PART_SIZE, 5 * MiB, Math.ceil(size / MAX_PARTS)),
+			MAX_COPY_OBJECT_SIZE,
+		);
+		const partCount = Math.ceil(size / partSize);
+		const parts: CompletedPart[] = new Array(partCount);
+		let nextPart = 0;
+		let failure: { error: unknown } | undefined;
+		const worker = async () => {
+			while (!failure && nextPart < partCount) {
+				const index = nextPart++;
+				const start = index * partSize;
+				const end = Math.min(start + partSize, size) - 1;
+				try {
+					const output = await this.send<UploadPartCopyCommandOutput>(
+						new UploadPartCopyCommand({
+							Bucket: bucket,
+							Key: key,
+							UploadId: uploadId,
+							PartNumber: index + 1,
+							CopySource: copySource,
+							CopySourceRange: `bytes=${start}-${end}`,
+							CopySourceIfMatch: head.ETag,
+						}),
+						context,
+					);
+					parts[index] = { PartNumber: index + 1, ETag: output.CopyPartResult?.ETag };
+				} catch (error) {
+					failure ??= { error };
+				}
+			}
+		};
+		await Promise.all(Array.from({ length: Math.min(tuning.queueSize ?? DEFAULT_QUEUE_SIZE, partCount) }, worker));
+		if (!failure) {
+			try {
+				const completed = await this.send<CompleteMultipartUploadCommandOutput>(
+					new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+					context,
+				);
+				if (tagSet.length > 0) {
+					// Set once complete: some servers (Ceph RGW 16) ignore tags given to CreateMultipartUpload.
+					await this.send(
+						new PutObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: completed.VersionId, Tagging: { TagSet: tagSet } }),
+						{ ...context, action: 'set the copied tags on' },
+					);
+				}
+				return { etag: completed.ETag, versionId: completed.VersionId, sourceVersionId: head.VersionId, size, parts: partCount };
+			} catch (error) {
+				failure = { error };
+			}
+		}
+		// Without the cancel signal: the abort must go out even when the execution was cancelled.
+		await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+		const { error } = failure;
+		// Failures of `send` are NodeApiErrors already; anything else is described here.
+		if ((error as Error | undefined)?.name === 'NodeApiError') throw error;
+		return this.fail(error, context);
+	}
+
+	/** Like `send`, but a server that lacks the operation (HTTP 501) resolves to `undefined`. */
+	async sendUnlessNotImplemented<Output = unknown>(command: AnyCommand, context: S3ErrorContext): Promise<Output | undefined> {
+		try {
+			return (await this.client.send(command as never, { abortSignal: this.signal })) as Output;
+		} catch (error) {
+			if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 501) return undefined;
+			return this.fail(error, context);
+		}
+	}
+
 	/** One DeleteObjects request (at most 1,000 keys); per-key failures come back, not thrown. */
 	async deleteBatch(bucket: string, objects: ObjectIdentifier[], context: S3ErrorContext): Promise<BatchDeleteResult> {
 		if (objects.length === 0) return { deleted: [], errors: [] };
@@ -170,6 +375,59 @@ export class S3Connection {
 	}
 }
 
+/** Destination settings a copy may set; the metadata fields apply only when metadata is replaced. */
+export type CopyDestinationSettings = Pick<
+	CopyObjectCommandInput,
+	| 'ACL'
+	| 'StorageClass'
+	| 'ServerSideEncryption'
+	| 'SSEKMSKeyId'
+	| 'ContentType'
+	| 'Metadata'
+	| 'CacheControl'
+	| 'ContentDisposition'
+>;
+
+export interface CopyParams {
+	sourceBucket: string;
+	sourceKey: string;
+	sourceVersionId?: string;
+	bucket: string;
+	key: string;
+	/** Replace the object's metadata (content type, user metadata, cache control, disposition) with `settings`'. */
+	replaceMetadata: boolean;
+	settings: CopyDestinationSettings;
+}
+
+export interface CopyTuning {
+	/** Objects larger than this (bytes) are copied part by part. S3's CopyObject limit is 5 GiB. */
+	multipartThreshold?: number;
+	/** Bytes per UploadPartCopy part (5 MiB to 5 GiB; raised if the object would need over 10,000 parts). */
+	partSize?: number;
+	/** Parts copied at once. */
+	queueSize?: number;
+}
+
+export interface CopyResult {
+	etag?: string;
+	versionId?: string;
+	sourceVersionId?: string;
+	size: number;
+	/** Parts of a multipart copy; 0 for a single CopyObject. */
+	parts: number;
+}
+
+const MiB = 1024 * 1024;
+export const MAX_COPY_OBJECT_SIZE = 5 * 1024 * MiB;
+export const DEFAULT_COPY_PART_SIZE = 512 * MiB;
+const MAX_PARTS = 10_000;
+
+/** A key as `CopySource` needs it: URL-encoded, slashes kept. */
+export function copySourceOf(bucket: string, key: string, versionId?: string): string {
+	const encodedKey = key.split('/').map(encodeURIComponent).join('/');
+	return `${bucket}/${encodedKey}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+}
+
 export interface ObjectIdentifier {
 	key: string;
 	versionId?: string;
@@ -184,7 +442,9 @@ export interface BatchDeleteResult {
 export const DELETE_BATCH_SIZE = 1000;
 
 /** The connection for the node's credential, built once and shared by every item. */
-export async function getConnection(this: IExecuteFunctions | ILoadOptionsFunctions): Promise<S3Connection> {
+export async function getConnection(
+	this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
+): Promise<S3Connection> {
 	const credentials = await this.getCredentials<S3StorageCredentials>(CREDENTIAL_TYPE);
 	try {
 		const { client, resolved } = getClient(credentials);
@@ -193,7 +453,8 @@ export async function getConnection(this: IExecuteFunctions | ILoadOptionsFuncti
 	} catch (error) {
 		const message = error instanceof EndpointSettingsError ? error.message : `The S3 Storage credential cannot be used: ${(error as Error).message}`;
 		throw new NodeOperationError(this.getNode(), message, {
-			description: 'Open the S3 Storage credential and complete its connection settings.',
+			// Sign-in settings errors (transport/auth.ts) say how to fix them, e.g. how to allow machine identity.
+			description: (error as { description?: string }).description ?? 'Open the S3 Storage credential and complete its connection settings.',
 		});
 	}
 }

@@ -1,4 +1,4 @@
-import { CreateBucketCommand, type BucketCannedACL, type CreateBucketCommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, type BucketCannedACL, type CreateBucketCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -62,6 +62,21 @@ export async function execute(
 		throw new NodeOperationError(this.getNode(), `"${bucket}" is not a valid bucket name: ${problem}`, {
 			itemIndex,
 			description: 'Bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, e.g. "invoices-2024".',
+		});
+	}
+	// Some servers (Ceph RGW, AWS in us-east-1) answer 200 when you create a bucket you already own;
+	// ask first so the answer is the same everywhere. Any other answer (403: someone else's bucket,
+	// 301: another region, no permission to ask) leaves it to CreateBucket, whose error says what happened.
+	const exists = await connection
+		.sendUnlessNotFound(new HeadBucketCommand({ Bucket: bucket }), { action: 'read', bucket, itemIndex })
+		.then(
+			(head) => head !== undefined,
+			() => false,
+		);
+	if (exists) {
+		throw new NodeOperationError(this.getNode(), `Bucket "${bucket}" already exists (you own it)`, {
+			itemIndex,
+			description: 'Use the existing bucket, or choose another name. Bucket > Get tells whether a bucket exists.',
 		});
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL; region?: string };

@@ -1,15 +1,37 @@
-import { HeadBucketCommand, type HeadBucketCommandOutput } from '@aws-sdk/client-s3';
+import {
+	GetBucketVersioningCommand,
+	type GetBucketVersioningCommandOutput,
+	HeadBucketCommand,
+	type HeadBucketCommandOutput,
+} from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator } from '../common.descriptions';
+import { bucketLocator, concurrencyOption } from '../common.descriptions';
 
-const properties: INodeProperties[] = [bucketLocator];
+const properties: INodeProperties[] = [
+	bucketLocator,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [concurrencyOption],
+	},
+];
 
 export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['get'] } }, properties);
 
-/** Reports whether the bucket exists and where; a missing bucket is an answer, not an error. */
+/** HTTP answers that mean "this server (or this key) cannot tell the versioning status". */
+const VERSIONING_UNKNOWN = new Set(['403', '405', '501']);
+
+/**
+ * Reports whether the bucket exists, its region and its versioning status ("Enabled", "Suspended",
+ * or "Disabled" when it was never enabled). A missing bucket is an answer, not an error; a server
+ * without versioning (or a key not allowed to read it) gives `versioning: null`.
+ */
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -22,5 +44,26 @@ export async function execute(
 		itemIndex,
 	});
 	if (!head) return [{ json: { bucket, exists: false } }];
-	return [{ json: compact({ bucket, exists: true, region: head.BucketRegion ?? connection.resolved.region }) }];
+
+	// Failures come back from the transport as NodeApiErrors; only "cannot tell" answers become null.
+	const versioning = await connection
+		.send<GetBucketVersioningCommandOutput>(new GetBucketVersioningCommand({ Bucket: bucket }), {
+			action: 'read the versioning status of',
+			bucket,
+			itemIndex,
+		})
+		.then(
+			(output): string | null => output.Status ?? 'Disabled',
+			async (error: { httpCode?: string | null }) => (VERSIONING_UNKNOWN.has(error.httpCode ?? '') ? null : await Promise.reject(error)),
+		);
+	return [
+		{
+			json: compact({
+				bucket,
+				exists: true,
+				region: head.BucketRegion ?? connection.resolved.region,
+				versioning,
+			}),
+		},
+	];
 }

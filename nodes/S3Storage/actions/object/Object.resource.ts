@@ -1,11 +1,38 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as copy from './copy.operation';
 import * as del from './delete.operation';
+import * as deleteMany from './deleteMany.operation';
+import * as deleteTags from './deleteTags.operation';
 import * as download from './download.operation';
 import * as getMany from './getMany.operation';
+import * as getManyVersions from './getManyVersions.operation';
+import * as getMetadata from './getMetadata.operation';
+import * as getPresignedUrl from './getPresignedUrl.operation';
+import * as getTags from './getTags.operation';
+import * as move from './move.operation';
+import * as read from './read.operation';
+import * as setTags from './setTags.operation';
 import * as upload from './upload.operation';
+import * as uploadMany from './uploadMany.operation';
 
-export { del as delete, download, getMany, upload };
+export {
+	copy,
+	del as delete,
+	deleteMany,
+	deleteTags,
+	download,
+	getMany,
+	getManyVersions,
+	getMetadata,
+	getPresignedUrl,
+	getTags,
+	move,
+	read,
+	setTags,
+	upload,
+	uploadMany,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -15,25 +42,120 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['object'] } },
 		options: [
-			{ name: 'Delete', value: 'delete', description: 'Permanently delete an object', action: 'Delete an object' },
+			{
+				name: 'Copy',
+				value: 'copy',
+				description:
+					'Copy an object to another key or bucket on the server (any size), keeping or replacing its metadata; an object at the destination key is replaced',
+				action: 'Copy an object',
+			},
+			{
+				name: 'Delete',
+				value: 'delete',
+				description: 'Permanently delete an object by key (or one version of it, by version ID)',
+				action: 'Delete an object',
+			},
+			{
+				name: 'Delete Many',
+				value: 'deleteMany',
+				description: 'Permanently delete a list of objects by key, in batches of up to 1,000; reports for each key whether it was deleted',
+				action: 'Delete many objects',
+			},
+			{
+				name: 'Delete Tags',
+				value: 'deleteTags',
+				description: 'Remove all tags from an object (the object itself stays)',
+				action: 'Delete the tags of an object',
+			},
 			{
 				name: 'Download',
 				value: 'download',
-				description: 'Download an object into a binary field (streamed, any size)',
+				description: 'Download an object (or a byte range or version of it) into a binary field, streamed, any size',
 				action: 'Download an object',
 			},
-			{ name: 'Get Many', value: 'getMany', description: 'List objects in a bucket, optionally under a prefix', action: 'Get many objects' },
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				description:
+					'List objects in a bucket (key, size, last modified, ETag), optionally under a prefix, grouped into folders, or with presigned download URLs',
+				action: 'Get many objects',
+			},
+			{
+				name: 'Get Many Versions',
+				value: 'getManyVersions',
+				description: 'List the versions and delete markers of an object, or of every key under a prefix (versioned buckets)',
+				action: 'Get many object versions',
+			},
+			{
+				name: 'Get Metadata',
+				value: 'getMetadata',
+				description:
+					'Get an object\'s size, content type, ETag, last modified, storage class, version and user metadata without downloading it; can report whether it exists',
+				action: 'Get the metadata of an object',
+			},
+			{
+				name: 'Get Presigned URL',
+				value: 'getPresignedUrl',
+				description:
+					'Create a time-limited URL that lets anyone without credentials download an object (GET), upload one (PUT), or upload through a browser form (POST policy)',
+				action: 'Get a presigned URL for an object',
+			},
+			{
+				name: 'Get Tags',
+				value: 'getTags',
+				description: 'Get the tags (key/value pairs) of an object',
+				action: 'Get the tags of an object',
+			},
+			{
+				name: 'Move',
+				value: 'move',
+				description:
+					'Move or rename an object: copy it to the new key or bucket, then delete the original once the copy succeeded',
+				action: 'Move an object',
+			},
+			{
+				name: 'Read',
+				value: 'read',
+				description:
+					'Read a small object\'s content into the item\'s JSON as text, parsed JSON or base64 (use Download for files)',
+				action: 'Read an object',
+			},
+			{
+				name: 'Set Tags',
+				value: 'setTags',
+				description: 'Replace all tags of an object with the given ones',
+				action: 'Set the tags of an object',
+			},
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: 'Upload a file from a binary field, replacing any object with the same key',
+				description:
+					'Upload a binary file, text, base64 or JSON as an object, replacing any object with the same key unless "Do Not Overwrite" is on',
 				action: 'Upload an object',
+			},
+			{
+				name: 'Upload Many',
+				value: 'uploadMany',
+				description:
+					'Upload several objects from one item: a list of names with a list of base64 data, or every binary field; one output item per object',
+				action: 'Upload many objects',
 			},
 		],
 		default: 'upload',
 	},
+	...copy.description,
 	...del.description,
+	...deleteMany.description,
+	...deleteTags.description,
 	...download.description,
 	...getMany.description,
+	...getManyVersions.description,
+	...getMetadata.description,
+	...getPresignedUrl.description,
+	...getTags.description,
+	...move.description,
+	...read.description,
+	...setTags.description,
 	...upload.description,
+	...uploadMany.description,
 ];

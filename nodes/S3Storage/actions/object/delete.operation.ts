@@ -1,7 +1,7 @@
-import { DeleteObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, type DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
 
@@ -14,7 +14,18 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add option',
 		default: {},
-		options: [concurrencyOption],
+		options: [
+			concurrencyOption,
+			{
+				displayName: 'Version ID',
+				name: 'versionId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
+				description:
+					'Permanently delete this version of the object (see Get Many Versions). Without it, a versioned bucket keeps the old versions and adds a delete marker.',
+			},
+		],
 	},
 ];
 
@@ -27,6 +38,25 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	await connection.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }), { action: 'delete', bucket, key, itemIndex });
-	return [{ json: { bucket, key, deleted: true } }];
+	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
+	const versionId = options.versionId?.trim() || undefined;
+	const output = await connection.send<DeleteObjectCommandOutput>(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
+		action: 'delete',
+		bucket,
+		key,
+		itemIndex,
+	});
+	return [
+		{
+			json: compact({
+				bucket,
+				key,
+				versionId,
+				deleted: true,
+				// In a versioned bucket a delete without a version ID adds a delete marker.
+				deleteMarker: output.DeleteMarker,
+				deleteMarkerVersionId: !versionId && output.DeleteMarker ? output.VersionId : undefined,
+			}),
+		},
+	];
 }

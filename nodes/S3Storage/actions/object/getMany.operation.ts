@@ -1,7 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
+import { presignGetObject } from '../../transport/presign';
 import { bucketLocator, limitField, returnAllField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -16,6 +18,39 @@ const properties: INodeProperties[] = [
 		default: {},
 		options: [
 			{
+				displayName: 'Continuation Token',
+				name: 'continuationToken',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=',
+				description:
+					'Continue an earlier listing: the "nextContinuationToken" that the last item of a previous, truncated run carried',
+			},
+			{
+				displayName: 'Delimiter',
+				name: 'delimiter',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. /',
+				description:
+					'Group keys by this character: keys that contain it after the prefix come back as one folder item ({ key: "photos/", isFolder: true }) instead of one item each',
+			},
+			{
+				displayName: 'Include Presigned URL',
+				name: 'includePresignedUrl',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to add a "presignedUrl" to each object: a link anyone can download it with until it expires',
+			},
+			{
+				displayName: 'Max Keys per Request',
+				name: 'maxKeys',
+				type: 'number',
+				default: 1000,
+				typeOptions: { minValue: 1, maxValue: 1000 },
+				description: 'How many keys each ListObjectsV2 request asks for (S3 returns at most 1,000)',
+			},
+			{
 				displayName: 'Prefix',
 				name: 'prefix',
 				type: 'string',
@@ -23,11 +58,45 @@ const properties: INodeProperties[] = [
 				placeholder: 'e.g. invoices/2024/',
 				description: 'Only list keys that start with this',
 			},
+			{
+				displayName: 'Presigned URL Expiry (Minutes)',
+				name: 'presignExpiryMinutes',
+				type: 'number',
+				default: 60,
+				typeOptions: { minValue: 1, maxValue: 10080 },
+				description: 'How long each presigned URL works (at most 7 days = 10,080 minutes)',
+				displayOptions: { show: { includePresignedUrl: [true] } },
+			},
+			{
+				displayName: 'Start After',
+				name: 'startAfter',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. invoices/2024/0100.pdf',
+				description: 'List only keys that sort after this one (ToolJet\'s "offset")',
+			},
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getMany'] } }, properties);
+
+interface ListOptions {
+	continuationToken?: string;
+	delimiter?: string;
+	includePresignedUrl?: boolean;
+	maxKeys?: number;
+	prefix?: string;
+	presignExpiryMinutes?: number;
+	startAfter?: string;
+}
+
+/** One page's objects and folders, merged in key order (both lists are sorted; together they span the page). */
+function entriesOf(page: ListObjectsV2CommandOutput): Array<{ folder: true; key: string } | { folder: false; object: NonNullable<ListObjectsV2CommandOutput['Contents']>[number] }> {
+	const objects = (page.Contents ?? []).map((object) => ({ folder: false as const, key: object.Key ?? '', object }));
+	const folders = (page.CommonPrefixes ?? []).map((prefix) => ({ folder: true as const, key: prefix.Prefix ?? '' }));
+	return [...objects, ...folders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
 
 export async function execute(
 	this: IExecuteFunctions,
@@ -37,26 +106,61 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { prefix?: string };
+	const options = this.getNodeParameter('options', itemIndex, {}) as ListOptions;
+	const maxKeys = Math.min(Math.max(Math.floor(options.maxKeys ?? 1000), 1), 1000);
+	const expiresIn = Math.round((options.presignExpiryMinutes ?? 60) * 60);
+	const context = { action: 'list objects in', bucket, itemIndex };
 
 	const results: INodeExecutionData[] = [];
-	const pages = connection.listObjectPages(
-		{ Bucket: bucket, Prefix: options.prefix || undefined, MaxKeys: Math.min(limit, 1000) },
-		{ action: 'list objects in', bucket, itemIndex },
-	);
-	for await (const page of pages) {
-		for (const object of page.Contents ?? []) {
-			results.push({
-				json: compact({
+	let continuationToken = options.continuationToken?.trim() || undefined;
+	let nextToken: string | undefined;
+	do {
+		// Each request asks for no more than the limit still needs, so a page never ends past the
+		// limit and its continuation token resumes exactly after the last item returned.
+		const page = await connection.send<ListObjectsV2CommandOutput>(
+			new ListObjectsV2Command({
+				Bucket: bucket,
+				Prefix: options.prefix || undefined,
+				Delimiter: options.delimiter || undefined,
+				StartAfter: options.startAfter || undefined,
+				ContinuationToken: continuationToken,
+				MaxKeys: Math.min(maxKeys, limit - results.length),
+			}),
+			context,
+		);
+		for (const entry of entriesOf(page)) {
+			let json: IDataObject;
+			if (entry.folder) {
+				json = { key: entry.key, isFolder: true };
+			} else {
+				const { object } = entry;
+				json = compact({
 					key: object.Key,
 					size: object.Size,
 					lastModified: object.LastModified?.toISOString(),
 					etag: object.ETag,
 					storageClass: object.StorageClass,
-				}),
-			});
-			if (results.length >= limit) return results;
+				});
+				if (options.includePresignedUrl) {
+					const signed = await presignGetObject(connection, { bucket, key: object.Key ?? '', expiresIn, itemIndex });
+					json.presignedUrl = signed.url;
+					json.presignedUrlExpiresAt = signed.expiresAt;
+				}
+			}
+			results.push({ json });
 		}
+		nextToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+		continuationToken = nextToken;
+	} while (continuationToken && results.length < limit);
+
+	if (results.length > limit) {
+		// Only a server that ignores MaxKeys gets here; its token would skip the items cut off.
+		results.length = limit;
+		nextToken = undefined;
+	}
+	// A listing stopped by the limit can be resumed from where it ended.
+	if (nextToken && results.length > 0) {
+		results[results.length - 1].json.nextContinuationToken = nextToken;
 	}
 	return results;
 }

@@ -1,13 +1,47 @@
 import type { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import {
+	chooseContentType,
+	contentTypeOfKey,
+	decodeBase64,
+	underFolder,
+	withUtf8Charset,
+} from '../../helpers/objectData';
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
-import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, type S3Connection } from '../../transport';
+import {
+	aclOption,
+	cacheControlOption,
+	contentDispositionOption,
+	doNotOverwriteOption,
+	kmsKeyIdOption,
+	metadataOption,
+	serverSideEncryptionOption,
+	storageClassOption,
+	tagsOption,
+	writeParams,
+	type WriteOptions,
+} from '../../helpers/writeOptions';
+import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
+	{
+		displayName: 'Data Source',
+		name: 'dataSource',
+		type: 'options',
+		default: 'binary',
+		description: 'Where the object\'s content comes from',
+		options: [
+			{ name: 'Binary File', value: 'binary', description: 'A file in a binary field of the input item (streamed, any size)' },
+			{ name: 'Text', value: 'text', description: 'Text typed here or given by an expression, stored as UTF-8' },
+			{ name: 'Base64', value: 'base64', description: 'Base64-encoded bytes (or a data URL), decoded before upload' },
+			{ name: 'JSON', value: 'json', description: 'A JSON value, stored as JSON text' },
+		],
+	},
 	{
 		displayName: 'Input Binary Field',
 		name: 'binaryPropertyName',
@@ -16,6 +50,36 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. data',
 		hint: 'The name of the input binary field containing the file to upload',
+		displayOptions: { show: { dataSource: ['binary'] } },
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 4 },
+		placeholder: 'e.g. Hello world',
+		description: 'The text to store, encoded as UTF-8',
+		displayOptions: { show: { dataSource: ['text'] } },
+	},
+	{
+		displayName: 'Base64 Data',
+		name: 'base64Data',
+		type: 'string',
+		default: '',
+		typeOptions: { rows: 2 },
+		placeholder: 'e.g. aGVsbG8gd29ybGQ=',
+		description:
+			'The bytes to store, base64-encoded (standard or URL-safe; a "data:<type>;base64," prefix is allowed and gives the content type). Invalid base64 fails the item.',
+		displayOptions: { show: { dataSource: ['base64'] } },
+	},
+	{
+		displayName: 'JSON',
+		name: 'jsonData',
+		type: 'json',
+		default: '{}',
+		description: 'The JSON value to store; text is checked to be valid JSON and stored as typed',
+		displayOptions: { show: { dataSource: ['json'] } },
 	},
 	{
 		displayName: 'Key',
@@ -23,7 +87,8 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. uploads/report.pdf',
-		description: 'The object\'s full key. Leave empty to use the file\'s name (under the Folder option, if set).',
+		description:
+			'The object\'s key (ILLA\'s "upload object name"). For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
 	},
 	{
 		displayName: 'Options',
@@ -32,23 +97,30 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add option',
 		default: {},
 		options: [
+			aclOption,
+			cacheControlOption,
 			concurrencyOption,
+			contentDispositionOption,
 			{
 				displayName: 'Content Type',
 				name: 'contentType',
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. application/pdf',
-				description: 'The MIME type stored with the object. Defaults to the binary\'s own MIME type.',
+				description:
+					'The MIME type stored with the object. Defaults to the binary\'s MIME type (or the data URL\'s), then to the type the key\'s extension suggests.',
 			},
+			doNotOverwriteOption,
 			{
 				displayName: 'Folder',
 				name: 'folder',
 				type: 'string',
 				default: '',
 				placeholder: 'e.g. invoices/2024',
-				description: 'Prefix put before the file name when Key is empty',
+				description: 'Prefix put in front of the key (or of the file name when Key is empty), joined with a "/"',
 			},
+			kmsKeyIdOption,
+			metadataOption,
 			{
 				displayName: 'Parallel Parts',
 				name: 'queueSize',
@@ -66,17 +138,77 @@ const properties: INodeProperties[] = [
 				description:
 					'Files larger than this go up as a multipart upload in parts of this size. Memory use is at most parts in flight x part size.',
 			},
+			serverSideEncryptionOption,
+			storageClassOption,
+			tagsOption,
 		],
 	},
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['upload'] } }, properties);
 
-interface UploadOptions {
+interface UploadOptions extends WriteOptions {
 	contentType?: string;
 	folder?: string;
 	queueSize?: number;
 	partSizeMiB?: number;
+}
+
+interface UploadBody {
+	body: Readable | Buffer;
+	size: number;
+	/** The name the key defaults to (binary files only). */
+	fileName?: string;
+	/** The data's own content type (the binary's, or a data URL's): preferred to the key's extension. */
+	ownType?: string;
+	/** Used when neither the options, the data nor the key's extension give a type. */
+	fallbackType?: string;
+	textual: boolean;
+}
+
+async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: string): Promise<UploadBody> {
+	switch (dataSource) {
+		case 'text': {
+			const text = this.getNodeParameter('text', itemIndex, '');
+			const data = Buffer.from(typeof text === 'string' ? text : JSON.stringify(text), 'utf8');
+			return { body: data, size: data.length, fallbackType: 'text/plain', textual: true };
+		}
+		case 'base64': {
+			const decoded = decodeBase64.call(this, this.getNodeParameter('base64Data', itemIndex, ''), itemIndex, 'The base64 data');
+			return { body: decoded.data, size: decoded.data.length, ownType: decoded.mimeType, textual: false };
+		}
+		case 'json': {
+			const value = this.getNodeParameter('jsonData', itemIndex, '{}');
+			let text: string;
+			if (typeof value === 'string') {
+				try {
+					JSON.parse(value);
+				} catch (error) {
+					throw new NodeOperationError(this.getNode(), `The JSON of item ${itemIndex} is not valid: ${(error as Error).message}`, {
+						itemIndex,
+						description: 'Fix the JSON, or choose the Text data source to store it as plain text.',
+					});
+				}
+				text = value;
+			} else {
+				text = JSON.stringify(value);
+			}
+			const data = Buffer.from(text, 'utf8');
+			return { body: data, size: data.length, fallbackType: 'application/json', textual: true };
+		}
+		default: {
+			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
+			// In filesystem mode the file is streamed from disk; only in-memory binaries are buffers already.
+			if (binary.id) {
+				const body = await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE);
+				const size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+				return { body, size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
+			}
+			const body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+			return { body, size: body.length, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
+		}
+	}
 }
 
 export async function execute(
@@ -85,36 +217,40 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
-	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'binary') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
-	const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
+	const extra = writeParams.call(this, itemIndex, options);
+	const givenKey = String(this.getNodeParameter('key', itemIndex, '') ?? '');
+	const source = await bodyOf.call(this, itemIndex, dataSource);
 
-	let key = (this.getNodeParameter('key', itemIndex, '') as string) || binary.fileName || 'file';
-	if (!(this.getNodeParameter('key', itemIndex, '') as string) && options.folder) {
-		key = `${options.folder.replace(/\/+$/, '')}/${key}`;
+	const name = givenKey || source.fileName;
+	if (!name) {
+		(source.body as Readable).destroy?.();
+		throw new NodeOperationError(this.getNode(), `No object key given for item ${itemIndex}`, {
+			itemIndex,
+			description:
+				dataSource === 'binary'
+					? 'The binary file has no file name: fill in "Key", e.g. "uploads/report.pdf".'
+					: 'Fill in "Key" with the object\'s key, e.g. "notes/hello.txt".',
+		});
 	}
-
-	// In filesystem mode the file is streamed from disk; only in-memory binaries are buffers already.
-	let body: Readable | Buffer;
-	let size: number;
-	if (binary.id) {
-		body = await this.helpers.getBinaryStream(binary.id);
-		size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
-	} else {
-		body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
-		size = body.length;
+	const key = underFolder(options.folder, name);
+	if (Buffer.byteLength(key, 'utf8') > 1024) {
+		(source.body as Readable).destroy?.();
+		throw new NodeOperationError(this.getNode(), 'The object key is longer than 1,024 bytes', {
+			itemIndex,
+			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the key or the folder.',
+		});
 	}
+	// Given > the data's own type > the key's extension > the data source's default; a generic
+	// application/octet-stream counts as no type, so an extension can still say more.
+	let contentType = chooseContentType(options.contentType, source.ownType, contentTypeOfKey(key), source.fallbackType);
+	if (source.textual && !options.contentType) contentType = withUtf8Charset(contentType);
 
 	const result = await connection.upload(
-		{
-			Bucket: bucket,
-			Key: key,
-			Body: body,
-			ContentLength: size,
-			ContentType: options.contentType || binary.mimeType || 'application/octet-stream',
-		},
+		{ Bucket: bucket, Key: key, Body: source.body, ContentLength: source.size, ContentType: contentType, ...extra },
 		{ partSize: (options.partSizeMiB ?? DEFAULT_PART_SIZE / 1024 / 1024) * 1024 * 1024, queueSize: options.queueSize },
 		{ action: 'upload', bucket, key, itemIndex },
 	);
-	return [{ json: compact({ bucket, key, size, etag: result.etag, versionId: result.versionId }) }];
+	return [{ json: compact({ bucket, key, size: source.size, contentType, etag: result.etag, versionId: result.versionId }) }];
 }

@@ -1,0 +1,47 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/** The folder field of the Folder operations: a key prefix, typed with or without the trailing slash. */
+export function folderPathField(overrides: Partial<INodeProperties> = {}): INodeProperties {
+	return {
+		displayName: 'Folder',
+		name: 'folder',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. reports/2024/',
+		description: 'The folder\'s path inside the bucket; a trailing "/" is added if missing',
+		...overrides,
+	};
+}
+
+/**
+ * Turns what the user typed into the folder's key prefix: no leading slashes, exactly one trailing
+ * slash, so "reports" never matches "reports-old/". Empty stays empty (the bucket's root).
+ */
+export function toFolderPrefix(value: unknown): string {
+	const path = String(value ?? '')
+		.trim()
+		.replace(/^\/+/, '')
+		.replace(/\/+$/, '');
+	return path ? `${path}/` : '';
+}
+
+/** The folder prefix of an item, refusing an empty one where that would mean the whole bucket. */
+export function getFolderPrefix(this: IExecuteFunctions, itemIndex: number, purpose: string): string {
+	const prefix = toFolderPrefix(this.getNodeParameter('folder', itemIndex, ''));
+	if (!prefix) {
+		throw new NodeOperationError(this.getNode(), `No folder given to ${purpose}`, {
+			itemIndex,
+			description:
+				'Fill in "Folder" with a path such as "reports/2024/". An empty folder would mean the whole bucket; to empty a bucket, use Bucket > Delete with "Delete All Objects First".',
+		});
+	}
+	if (Buffer.byteLength(prefix, 'utf8') > 1024) {
+		throw new NodeOperationError(this.getNode(), 'The folder path is longer than 1,024 bytes', {
+			itemIndex,
+			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the path.',
+		});
+	}
+	return prefix;
+}

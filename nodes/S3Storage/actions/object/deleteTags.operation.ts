@@ -1,0 +1,52 @@
+import {
+	DeleteObjectTaggingCommand,
+	type DeleteObjectTaggingCommandOutput,
+	PutObjectTaggingCommand,
+	type PutObjectTaggingCommandOutput,
+} from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { versionIdOption } from '../../helpers/objectRead';
+import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	bucketLocator,
+	objectKeyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [concurrencyOption, versionIdOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['deleteTags'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	const key = getKey.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
+	const versionId = options.versionId?.trim() || undefined;
+	const context = { action: 'delete the tags of', bucket, key, itemIndex };
+	let output: DeleteObjectTaggingCommandOutput | PutObjectTaggingCommandOutput | undefined =
+		await connection.sendUnlessNotImplemented<DeleteObjectTaggingCommandOutput>(
+			new DeleteObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
+			context,
+		);
+	if (!output) {
+		// Stores without DeleteObjectTagging (e.g. s3rver) accept an empty tag set instead.
+		output = await connection.send<PutObjectTaggingCommandOutput>(
+			new PutObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId, Tagging: { TagSet: [] } }),
+			context,
+		);
+	}
+	return [{ json: compact({ bucket, key, versionId: output.VersionId ?? versionId, deleted: true }) }];
+}

@@ -1,0 +1,89 @@
+import { HeadBucketCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { versionIdOption } from '../../helpers/objectRead';
+import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	bucketLocator,
+	objectKeyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			concurrencyOption,
+			{
+				displayName: 'Return Exists: False Instead of Failing',
+				name: 'notFoundAsFalse',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a missing object gives an item with "exists": false instead of an error (a missing bucket is still an error)',
+			},
+			versionIdOption,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getMetadata'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	const key = getKey.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { notFoundAsFalse?: boolean; versionId?: string };
+	const versionId = options.versionId?.trim() || undefined;
+	const command = new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId });
+	const context = { action: 'get the metadata of', bucket, key, itemIndex };
+
+	let head: HeadObjectCommandOutput | undefined;
+	if (options.notFoundAsFalse) {
+		head = await connection.sendUnlessNotFound<HeadObjectCommandOutput>(command, context);
+		if (!head) {
+			// A HEAD answer has no body, so a missing bucket looks like a missing key: ask the bucket.
+			await connection.send(new HeadBucketCommand({ Bucket: bucket }), { action: 'get the metadata of', bucket, itemIndex });
+			return [{ json: compact({ bucket, key, versionId, exists: false }) }];
+		}
+	} else {
+		head = await connection.send<HeadObjectCommandOutput>(command, context);
+	}
+
+	return [
+		{
+			json: compact({
+				bucket,
+				key,
+				exists: true,
+				size: head.ContentLength,
+				contentType: head.ContentType,
+				etag: head.ETag,
+				lastModified: head.LastModified?.toISOString(),
+				// S3 omits the header for the default class.
+				storageClass: head.StorageClass ?? 'STANDARD',
+				versionId: head.VersionId,
+				metadata: head.Metadata ?? {},
+				cacheControl: head.CacheControl,
+				contentDisposition: head.ContentDisposition,
+				contentEncoding: head.ContentEncoding,
+				contentLanguage: head.ContentLanguage,
+				expires: head.ExpiresString,
+				serverSideEncryption: head.ServerSideEncryption,
+				kmsKeyId: head.SSEKMSKeyId,
+				tagCount: head.TagCount,
+				partsCount: head.PartsCount,
+				restore: head.Restore,
+				objectLockMode: head.ObjectLockMode,
+				objectLockRetainUntil: head.ObjectLockRetainUntilDate?.toISOString(),
+				legalHold: head.ObjectLockLegalHoldStatus,
+			}),
+		},
+	];
+}

@@ -1,0 +1,38 @@
+import { GetObjectTaggingCommand, type GetObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { versionIdOption } from '../../helpers/objectRead';
+import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { tagsToObject } from '../../helpers/writeOptions';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	bucketLocator,
+	objectKeyField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [concurrencyOption, versionIdOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getTags'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	const key = getKey.call(this, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
+	const output = await connection.send<GetObjectTaggingCommandOutput>(
+		new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: options.versionId?.trim() || undefined }),
+		{ action: 'get the tags of', bucket, key, itemIndex },
+	);
+	return [{ json: compact({ bucket, key, versionId: output.VersionId, tags: tagsToObject(output.TagSet) }) }];
+}

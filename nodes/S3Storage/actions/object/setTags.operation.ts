@@ -1,0 +1,48 @@
+import { PutObjectTaggingCommand, type PutObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { versionIdOption } from '../../helpers/objectRead';
+import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { tagSetOf, tagsOption, tagsToObject, type TagEntries } from '../../helpers/writeOptions';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	bucketLocator,
+	objectKeyField,
+	{
+		...tagsOption,
+		description: 'The object\'s new tags (at most 10). They replace all existing tags; none given removes them all.',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [concurrencyOption, versionIdOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['setTags'] } }, properties);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	const key = getKey.call(this, itemIndex);
+	const tagSet = tagSetOf.call(this, itemIndex, this.getNodeParameter('tags', itemIndex, {}) as TagEntries);
+	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
+	const output = await connection.send<PutObjectTaggingCommandOutput>(
+		new PutObjectTaggingCommand({
+			Bucket: bucket,
+			Key: key,
+			VersionId: options.versionId?.trim() || undefined,
+			Tagging: { TagSet: tagSet },
+		}),
+		{ action: 'set the tags of', bucket, key, itemIndex },
+	);
+	return [{ json: compact({ bucket, key, versionId: output.VersionId, tags: tagsToObject(tagSet) }) }];
+}

@@ -1,0 +1,237 @@
+/**
+ * Presigned URLs and POST policies. Signing happens locally (no request is sent), but it still
+ * belongs to the transport: it needs the connection's client, credentials and endpoint rules.
+ */
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { toNodeApiError } from './errors';
+import type { S3Connection } from './index';
+
+/** SigV4 presigned URLs and POST policies are valid for at most seven days. */
+export const MAX_PRESIGN_EXPIRY_SECONDS = 604_800;
+
+interface PresignCommon {
+	bucket: string;
+	/** Seconds the URL or form stays valid: 1 to 604,800 (seven days). */
+	expiresIn: number;
+	/** For error messages. */
+	itemIndex?: number;
+}
+
+export interface PresignGetParams extends PresignCommon {
+	key: string;
+	versionId?: string;
+	/** Content-Type the server answers with for this URL (`response-content-type`). */
+	responseContentType?: string;
+	/** Content-Disposition the server answers with, e.g. `attachment; filename="a.pdf"`. */
+	responseContentDisposition?: string;
+}
+
+export interface PresignPutParams extends PresignCommon {
+	key: string;
+	/** When given, it is signed: the uploader must send exactly this Content-Type header. */
+	contentType?: string;
+}
+
+export interface PresignPostParams extends PresignCommon {
+	/** Exact key the form may upload to. Either this or `keyPrefix`. */
+	key?: string;
+	/** Uploads may go to any key starting with this; the form's default key is `<prefix>${filename}`. */
+	keyPrefix?: string;
+	/** Exact Content-Type the form must send. */
+	contentType?: string;
+	/** Content-Type must start with this, e.g. `image/`. */
+	contentTypePrefix?: string;
+	/** Smallest accepted file, in bytes. */
+	minSize?: number;
+	/** Largest accepted file, in bytes. */
+	maxSize?: number;
+}
+
+export interface PresignedRequest {
+	url: string;
+	method: 'GET' | 'PUT';
+	/** When the URL stops working, ISO 8601. */
+	expiresAt: string;
+	/** Headers the client must send with the request (only when a signed header demands it). */
+	headers: Record<string, string>;
+}
+
+export interface PresignedPost {
+	url: string;
+	method: 'POST';
+	expiresAt: string;
+	/** Form fields to send, in this order, before the `file` field. */
+	fields: Record<string, string>;
+}
+
+/** Rejects expiries S3 would refuse (or that make no sense) before anything is signed. */
+export function checkExpiry(connection: S3Connection, expiresIn: number, itemIndex?: number): number {
+	if (!Number.isFinite(expiresIn) || expiresIn < 1 || !Number.isInteger(expiresIn)) {
+		throw new NodeOperationError(connection.node, `The expiry must be a whole number of seconds of at least 1 (got ${expiresIn})`, {
+			itemIndex,
+			description: 'Set "Expires In" to how long the URL should work, e.g. 3600 for one hour.',
+		});
+	}
+	if (expiresIn > MAX_PRESIGN_EXPIRY_SECONDS) {
+		throw new NodeOperationError(
+			connection.node,
+			`The expiry of ${expiresIn} seconds is longer than the 7 days (604,800 seconds) a presigned URL can last`,
+			{
+				itemIndex,
+				description:
+					'S3 signature version 4 limits presigned URLs and POST policies to 7 days. Choose a shorter expiry, and create a new URL when it runs out.',
+			},
+		);
+	}
+	return expiresIn;
+}
+
+/**
+ * The client as the presigner sees it: the same middleware and credentials, but checksums only
+ * when an operation requires them. Otherwise (AWS endpoints use WHEN_SUPPORTED) a presigned PUT
+ * carries the CRC32 of an empty body, and a plain `curl -T file URL` is refused.
+ */
+function presigningClient(client: S3Client): S3Client {
+	const whenRequired = async () => 'WHEN_REQUIRED' as const;
+	return {
+		config: { ...client.config, requestChecksumCalculation: whenRequired, responseChecksumValidation: whenRequired },
+		middlewareStack: client.middlewareStack,
+	} as unknown as S3Client;
+}
+
+function expiresAt(expiresIn: number): string {
+	return new Date(Date.now() + expiresIn * 1000).toISOString();
+}
+
+/** A URL anyone can GET the object with until it expires. */
+export async function presignGetObject(connection: S3Connection, params: PresignGetParams): Promise<PresignedRequest> {
+	const expiresIn = checkExpiry(connection, params.expiresIn, params.itemIndex);
+	const command = new GetObjectCommand({
+		Bucket: params.bucket,
+		Key: params.key,
+		VersionId: params.versionId || undefined,
+		ResponseContentType: params.responseContentType || undefined,
+		ResponseContentDisposition: params.responseContentDisposition || undefined,
+	});
+	try {
+		const url = await getSignedUrl(presigningClient(connection.client), command, { expiresIn });
+		return { url, method: 'GET', expiresAt: expiresAt(expiresIn), headers: {} };
+	} catch (error) {
+		throw toNodeApiError(connection.node, error, {
+			action: 'create a download URL for',
+			bucket: params.bucket,
+			key: params.key,
+			itemIndex: params.itemIndex,
+			endpoint: connection.resolved.endpoint,
+		});
+	}
+}
+
+/**
+ * A URL anyone can PUT the object's bytes to until it expires, e.g. `curl -T file.pdf "<url>"`.
+ * Only `host` is signed unless a content type is given; then `Content-Type` is signed too and the
+ * uploader must send it (it is returned in `headers`).
+ */
+export async function presignPutObject(connection: S3Connection, params: PresignPutParams): Promise<PresignedRequest> {
+	const expiresIn = checkExpiry(connection, params.expiresIn, params.itemIndex);
+	const contentType = params.contentType?.trim() || undefined;
+	const command = new PutObjectCommand({ Bucket: params.bucket, Key: params.key, ContentType: contentType });
+	try {
+		const url = await getSignedUrl(presigningClient(connection.client), command, {
+			expiresIn,
+			...(contentType ? { signableHeaders: new Set(['content-type']) } : {}),
+		});
+		return {
+			url,
+			method: 'PUT',
+			expiresAt: expiresAt(expiresIn),
+			headers: contentType ? { 'Content-Type': contentType } : {},
+		};
+	} catch (error) {
+		throw toNodeApiError(connection.node, error, {
+			action: 'create an upload URL for',
+			bucket: params.bucket,
+			key: params.key,
+			itemIndex: params.itemIndex,
+			endpoint: connection.resolved.endpoint,
+		});
+	}
+}
+
+type PolicyCondition =
+	| Record<string, string>
+	| ['eq' | 'starts-with', string, string]
+	| ['content-length-range', number, number];
+
+/**
+ * A POST policy for an HTML form (or any multipart/form-data POST): the browser sends `fields`
+ * followed by the `file` field to `url`. The server enforces the key, content-type and size
+ * conditions signed into the policy.
+ */
+export async function presignPost(connection: S3Connection, params: PresignPostParams): Promise<PresignedPost> {
+	const node = connection.node;
+	const expiresIn = checkExpiry(connection, params.expiresIn, params.itemIndex);
+	const hasKey = params.key !== undefined && params.key !== '';
+	if (hasKey === (params.keyPrefix !== undefined)) {
+		throw new NodeOperationError(node, 'Give either an exact key or a key prefix for the upload form, not both', {
+			itemIndex: params.itemIndex,
+			description: 'Choose "Exact Key" to allow one object, or "Key Prefix" to allow any key in a folder.',
+		});
+	}
+	const { minSize, maxSize } = params;
+	for (const [name, value] of [
+		['Minimum size', minSize],
+		['Maximum size', maxSize],
+	] as const) {
+		if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+			throw new NodeOperationError(node, `${name} must be a whole number of bytes, 0 or more (got ${value})`, {
+				itemIndex: params.itemIndex,
+				description: 'Give the size in bytes, e.g. 10485760 for 10 MiB.',
+			});
+		}
+	}
+	if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
+		throw new NodeOperationError(node, `The minimum size (${minSize} bytes) is larger than the maximum size (${maxSize} bytes)`, {
+			itemIndex: params.itemIndex,
+			description: 'Lower the minimum size or raise the maximum size.',
+		});
+	}
+
+	const conditions: PolicyCondition[] = [];
+	const fields: Record<string, string> = {};
+	const contentType = params.contentType?.trim();
+	if (contentType) {
+		conditions.push({ 'Content-Type': contentType });
+		fields['Content-Type'] = contentType;
+	} else if (params.contentTypePrefix) {
+		conditions.push(['starts-with', '$Content-Type', params.contentTypePrefix]);
+	}
+	if (minSize !== undefined || maxSize !== undefined) {
+		// S3 objects are at most 5 TiB.
+		conditions.push(['content-length-range', minSize ?? 0, maxSize ?? 5 * 1024 ** 4]);
+	}
+	// `${filename}` is replaced by S3 with the uploaded file's name; the policy then only pins the prefix.
+	const key = hasKey ? (params.key as string) : `${params.keyPrefix}\${filename}`;
+	try {
+		const post = await createPresignedPost(presigningClient(connection.client) as never, {
+			Bucket: params.bucket,
+			Key: key,
+			Conditions: conditions,
+			Fields: fields,
+			Expires: expiresIn,
+		});
+		return { url: post.url, method: 'POST', expiresAt: expiresAt(expiresIn), fields: post.fields };
+	} catch (error) {
+		throw toNodeApiError(node, error, {
+			action: 'create an upload form for',
+			bucket: params.bucket,
+			key,
+			itemIndex: params.itemIndex,
+			endpoint: connection.resolved.endpoint,
+		});
+	}
+}

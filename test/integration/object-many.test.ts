@@ -1,0 +1,206 @@
+/**
+ * Object > Upload Many (ILLA's "Upload multiple data") and Delete Many (ILLA's key list).
+ */
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, DeleteBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+
+import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
+import { getTarget, rawClient, uniqueBucket } from '../helpers/target';
+
+const bucket = uniqueBucket('obj-many');
+const client = rawClient();
+const real = getTarget().server !== 's3rver';
+
+beforeAll(async () => {
+	await setBinaryMode('filesystem');
+	await runNode({ resource: 'bucket', operation: 'create', bucketName: bucket });
+});
+
+afterAll(async () => {
+	await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(bucket), options: { emptyFirst: true } });
+});
+
+async function bytesOf(key: string): Promise<Buffer> {
+	const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+	return Buffer.from(await response.Body!.transformToByteArray());
+}
+
+async function keysUnder(prefix: string): Promise<string[]> {
+	const keys: string[] = [];
+	let token: string | undefined;
+	do {
+		const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+		keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+		token = page.IsTruncated ? page.NextContinuationToken : undefined;
+	} while (token);
+	return keys;
+}
+
+const uploadMany = (parameters: Record<string, unknown>) => ({
+	resource: 'object',
+	operation: 'uploadMany',
+	bucket: bucketParam(bucket),
+	...parameters,
+});
+
+describe('upload many', () => {
+	it('uploads a JSON list of names with a JSON list of base64 data, one item per object, in order', async () => {
+		const contents = [Buffer.from('first'), Buffer.from([0, 1, 2, 255]), Buffer.from('third')];
+		const items = await runNode(
+			uploadMany({
+				objectNames: JSON.stringify(['lists/one.txt', 'lists/two.bin', 'lists/three.json']),
+				base64DataList: JSON.stringify(contents.map((content) => content.toString('base64'))),
+			}),
+		);
+		expect(items.map((item) => item.json.key)).toEqual(['lists/one.txt', 'lists/two.bin', 'lists/three.json']);
+		expect(items.map((item) => item.json.contentType)).toEqual(['text/plain', 'application/octet-stream', 'application/json']);
+		expect(items.map((item) => item.json.size)).toEqual([5, 4, 5]);
+		expect(items.every((item) => typeof item.json.etag === 'string')).toBe(true);
+		for (const [index, key] of ['lists/one.txt', 'lists/two.bin', 'lists/three.json'].entries()) {
+			expect((await bytesOf(key)).equals(contents[index])).toBe(true);
+		}
+	});
+
+	it('takes the lists from expressions (arrays), names one per line, a Folder and a common content type', async () => {
+		const items = await runNode(
+			uploadMany({
+				objectNames: '={{ $json.names }}',
+				base64DataList: '={{ $json.files }}',
+				options: { folder: 'expr/', contentType: 'text/x-custom', metadata: { entries: [{ name: 'batch', value: '7' }] } },
+			}),
+			[{ json: { names: ['a.txt', 'b.txt'], files: ['YQ==', 'data:text/plain;base64,Yg=='] } }],
+		);
+		expect(items.map((item) => item.json.key)).toEqual(['expr/a.txt', 'expr/b.txt']);
+		expect((await bytesOf('expr/b.txt')).toString()).toBe('b');
+		const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: 'expr/a.txt' }));
+		expect(head.ContentType).toBe('text/x-custom');
+		expect(head.Metadata).toEqual({ batch: '7' });
+
+		const lines = await runNode(uploadMany({ objectNames: 'lines/x.txt\nlines/y.txt\n', base64DataList: '["eA==","eQ=="]' }));
+		expect(lines.map((item) => item.json.key)).toEqual(['lines/x.txt', 'lines/y.txt']);
+		expect((await bytesOf('lines/y.txt')).toString()).toBe('y');
+	});
+
+	it('lists of different lengths are an error that says so, and nothing is uploaded', async () => {
+		const error = await runNodeError(uploadMany({ objectNames: '["len/a", "len/b", "len/c"]', base64DataList: '["YQ==", "Yg=="]' }));
+		expect(error.message).toBe('The lists have different lengths: 3 object names but 2 base64 data entries (item 0)');
+		expect(await keysUnder('len/')).toEqual([]);
+	});
+
+	it('invalid base64 in one entry names the entry and the item, and nothing is uploaded', async () => {
+		const error = await runNodeError(uploadMany({ objectNames: '["bad/a", "bad/b"]', base64DataList: '["YQ==", "not base64!"]' }));
+		expect(error.message).toMatch(/^Base64 data entry 2 \("bad\/b"\) of item 0 is not valid base64: /);
+		expect(await keysUnder('bad/')).toEqual([]);
+	});
+
+	it('a data list that is not a list is refused', async () => {
+		const error = await runNodeError(uploadMany({ objectNames: '["a"]', base64DataList: 'YQ==' }));
+		expect(error.message).toBe('"Base64 Data List" of item 0 is not a list (it is a string)');
+	});
+
+	it('uploads every binary field of the item under its file name', async () => {
+		const items = await runNode(uploadMany({ dataSource: 'binary', options: { folder: 'bins' } }), [
+			{
+				json: {},
+				binary: {
+					first: (await makeBinary(Buffer.from('one'), 'one.txt', 'text/plain')) as never,
+					second: (await makeBinary(Buffer.from('<p>2</p>'), 'two.html', 'text/html')) as never,
+				},
+			},
+		]);
+		expect(items.map((item) => [item.json.key, item.json.contentType, item.json.size])).toEqual([
+			['bins/one.txt', 'text/plain', 3],
+			['bins/two.html', 'text/html', 8],
+		]);
+		expect((await bytesOf('bins/two.html')).toString()).toBe('<p>2</p>');
+	});
+
+	it('two binaries with the same file name are refused rather than overwriting each other', async () => {
+		const error = await runNodeError(uploadMany({ dataSource: 'binary' }), [
+			{
+				json: {},
+				binary: {
+					a: (await makeBinary(Buffer.from('1'), 'same.txt')) as never,
+					b: (await makeBinary(Buffer.from('2'), 'same.txt')) as never,
+				},
+			},
+		]);
+		expect(error.message).toBe('Binary fields "a" and "b" of item 0 would both upload to "same.txt"');
+	});
+});
+
+describe('delete many', () => {
+	const deleteMany = (keys: string | string[], extra: Record<string, unknown> = {}) =>
+		runNode({ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys, ...extra });
+
+	async function put(keys: string[]) {
+		for (let start = 0; start < keys.length; start += 100) {
+			await Promise.all(keys.slice(start, start + 100).map((Key) => client.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'x' }))));
+		}
+	}
+
+	it('deletes a JSON list of keys and reports each key (missing keys count as deleted, as in S3)', async () => {
+		await put(['del/a', 'del/b', 'del/c']);
+		const items = await deleteMany('["del/a", "del/c", "del/never-existed"]');
+		expect(items.map((item) => item.json)).toEqual([
+			{ bucket, key: 'del/a', deleted: true },
+			{ bucket, key: 'del/c', deleted: true },
+			{ bucket, key: 'del/never-existed', deleted: true },
+		]);
+		expect(await keysUnder('del/')).toEqual(['del/b']);
+	});
+
+	it('takes keys one per line or from an expression array; duplicates are deleted once', async () => {
+		await put(['dlines/1', 'dlines/2', 'expr/k 1', 'expr/k+2']);
+		const fromLines = await deleteMany('dlines/1\ndlines/2\ndlines/1');
+		expect(fromLines.map((item) => item.json.key)).toEqual(['dlines/1', 'dlines/2']);
+		const fromExpression = await runNode(
+			{ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: '={{ $json.keys }}' },
+			[{ json: { keys: ['expr/k 1', 'expr/k+2'] } }],
+		);
+		expect(fromExpression.map((item) => item.json.deleted)).toEqual([true, true]);
+		expect(await keysUnder('dlines/')).toEqual([]);
+		expect(await keysUnder('expr/k')).toEqual([]);
+	});
+
+	it('over 1,000 keys go in several DeleteObjects batches', async () => {
+		const keys = Array.from({ length: 1003 }, (_, i) => `bulk/${String(i).padStart(5, '0')}`);
+		// Objects at both ends: the first batch (1,000 keys) and the second (3) must both take effect.
+		// S3 reports keys that do not exist as deleted, so the rest need not be created.
+		await put([...keys.slice(0, 5), ...keys.slice(-3)]);
+		const items = await deleteMany(JSON.stringify(keys));
+		expect(items).toHaveLength(1003);
+		expect(items.every((item) => item.json.deleted === true)).toBe(true);
+		expect(items.map((item) => item.json.key)).toEqual(keys);
+		expect(await keysUnder('bulk/')).toEqual([]);
+	});
+
+	(real ? it : it.skip)('keys the server refuses are reported as failed with code and message; the rest are deleted', async () => {
+		await put(['guarded/keep.txt', 'open/go.txt']);
+		const policy = {
+			Version: '2012-10-17',
+			Statement: [{ Effect: 'Deny', Principal: '*', Action: ['s3:DeleteObject'], Resource: [`arn:aws:s3:::${bucket}/guarded/*`] }],
+		};
+		await client.send(new PutBucketPolicyCommand({ Bucket: bucket, Policy: JSON.stringify(policy) }));
+		try {
+			const items = await deleteMany(['guarded/keep.txt', 'open/go.txt'].join('\n'));
+			expect(items.map((item) => item.json)).toEqual([
+				{ bucket, key: 'guarded/keep.txt', deleted: false, errorCode: 'AccessDenied', errorMessage: 'AccessDenied' },
+				{ bucket, key: 'open/go.txt', deleted: true },
+			]);
+		} finally {
+			await client.send(new DeleteBucketPolicyCommand({ Bucket: bucket }));
+		}
+		expect(await keysUnder('guarded/')).toEqual(['guarded/keep.txt']);
+		expect(await keysUnder('open/')).toEqual([]);
+	});
+
+	it('entries that are not keys are refused; a missing bucket is an error item under Continue On Fail', async () => {
+		const error = await runNodeError({ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: '["ok", 5]' });
+		expect(error.message).toBe('Entry 2 of "Keys" (item 0) is not a key');
+		const missing = uniqueBucket('gone');
+		const run = await runSteps([
+			{ name: 'S3', continueOnFail: true, parameters: { resource: 'object', operation: 'deleteMany', bucket: bucketParam(missing), keys: '["a"]' } },
+		]);
+		expect(run.output('S3')![0].json.error).toBe(`Bucket "${missing}" does not exist [item 0]`);
+	});
+});
