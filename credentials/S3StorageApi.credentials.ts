@@ -1,6 +1,45 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
+import {
+	DEFAULT_ROLE_SESSION_NAME,
+	DEFAULT_SESSION_DURATION,
+	MACHINE_IDENTITY_ENV,
+	MAX_SESSION_DURATION,
+	MIN_SESSION_DURATION,
+} from '../nodes/S3Storage/transport/auth';
 import { PROVIDER_PRESETS } from '../nodes/S3Storage/transport/providers';
+
+/** The access key fields, shown for access-key sign-in and as the source of an assumed role. */
+function accessKeyFields(show: Record<string, string[]>): INodeProperties[] {
+	return [
+		{
+			displayName: 'Access Key ID',
+			name: 'accessKeyId',
+			type: 'string',
+			default: '',
+			required: true,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Secret Access Key',
+			name: 'secretAccessKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Session Token',
+			name: 'sessionToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'Only for temporary credentials (keys starting with ASIA on AWS)',
+			displayOptions: { show },
+		},
+	];
+}
 
 /** One field per distinct preset default, so the form shows the value the chosen preset starts with. */
 function presetDefaultFields(
@@ -48,33 +87,109 @@ export class S3StorageApi implements ICredentialType {
 					value: 'accessKeys',
 					description: 'An access key ID and secret access key, with an optional session token',
 				},
+				{
+					name: 'Assume Role',
+					value: 'assumeRole',
+					description: 'Temporary credentials of an IAM role (STS AssumeRole), refreshed before they expire',
+				},
+				{
+					name: 'Machine Identity',
+					value: 'machineIdentity',
+					description:
+						'The AWS identity of the server n8n runs on: environment, profile, EKS IRSA or Pod Identity, ECS task role, EC2 instance profile. The n8n administrator must allow it.',
+				},
 			],
 		},
 		{
-			displayName: 'Access Key ID',
-			name: 'accessKeyId',
+			displayName: `Uses the AWS credentials of the machine n8n runs on, found by the AWS SDK in this order: environment variables, the shared config/credentials files (profile), SSO, a web identity token file (EKS IRSA), container credentials (ECS, EKS Pod Identity), EC2 instance metadata. Works only when the n8n administrator sets ${MACHINE_IDENTITY_ENV}=true.`,
+			name: 'machineIdentityNotice',
+			type: 'notice',
+			default: '',
+			displayOptions: { show: { authentication: ['machineIdentity'] } },
+		},
+		{
+			displayName: 'Source Credentials',
+			name: 'sourceCredentials',
+			type: 'options',
+			default: 'accessKeys',
+			description: 'The credentials that call STS to assume the role',
+			options: [
+				{ name: 'Access Keys', value: 'accessKeys', description: 'An access key ID and secret access key entered below' },
+				{
+					name: 'Machine Identity',
+					value: 'machineIdentity',
+					description: `The AWS identity of the server n8n runs on (needs ${MACHINE_IDENTITY_ENV}=true)`,
+				},
+			],
+			displayOptions: { show: { authentication: ['assumeRole'] } },
+		},
+		...accessKeyFields({ authentication: ['accessKeys'] }),
+		...accessKeyFields({ authentication: ['assumeRole'], sourceCredentials: ['accessKeys'] }),
+		...[{ authentication: ['machineIdentity'] }, { authentication: ['assumeRole'], sourceCredentials: ['machineIdentity'] }].map(
+			(show): INodeProperties => ({
+				displayName: 'Profile Name',
+				name: 'profileName',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. production',
+				description:
+					'Profile of the shared config and credentials files (~/.aws/config, ~/.aws/credentials) to use, including SSO profiles. Empty: the AWS_PROFILE environment variable, else the other sources.',
+				displayOptions: { show },
+			}),
+		),
+		{
+			displayName: 'Role ARN',
+			name: 'roleArn',
 			type: 'string',
 			default: '',
 			required: true,
-			displayOptions: { show: { authentication: ['accessKeys'] } },
+			placeholder: 'e.g. arn:aws:iam::123456789012:role/n8n-s3',
+			description: 'The role to assume. On Ceph RGW the path is part of it, e.g. arn:aws:iam:::role/app/NAME.',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
 		},
 		{
-			displayName: 'Secret Access Key',
-			name: 'secretAccessKey',
+			displayName: 'External ID',
+			name: 'externalId',
 			type: 'string',
-			typeOptions: { password: true },
 			default: '',
-			required: true,
-			displayOptions: { show: { authentication: ['accessKeys'] } },
+			description: 'Only when the role\'s trust policy requires one (condition sts:ExternalId)',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
 		},
 		{
-			displayName: 'Session Token',
-			name: 'sessionToken',
+			displayName: 'Role Session Name',
+			name: 'roleSessionName',
 			type: 'string',
-			typeOptions: { password: true },
+			default: DEFAULT_ROLE_SESSION_NAME,
+			description: 'Shown in the account\'s logs (CloudTrail). 2 to 64 characters: letters, digits and + = , . @ _ -.',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
+		},
+		{
+			displayName: 'Session Duration (Seconds)',
+			name: 'sessionDuration',
+			type: 'number',
+			typeOptions: { minValue: MIN_SESSION_DURATION, maxValue: MAX_SESSION_DURATION },
+			default: DEFAULT_SESSION_DURATION,
+			description:
+				'How long each set of temporary credentials lasts; they are renewed shortly before they expire. At most the role\'s maximum session duration.',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
+		},
+		{
+			displayName: 'STS Endpoint',
+			name: 'stsEndpoint',
+			type: 'string',
 			default: '',
-			description: 'Only for temporary credentials (keys starting with ASIA on AWS)',
-			displayOptions: { show: { authentication: ['accessKeys'] } },
+			placeholder: 'e.g. https://sts.eu-west-1.amazonaws.com',
+			hint: 'Leave empty for AWS STS with Amazon S3, and for the S3 endpoint itself with other providers (Ceph RGW and MinIO answer STS there)',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
+		},
+		{
+			displayName: 'STS Region',
+			name: 'stsRegion',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. eu-west-1',
+			description: 'Region STS requests are signed for. Empty: the credential\'s region.',
+			displayOptions: { show: { authentication: ['assumeRole'] } },
 		},
 		{
 			displayName: 'Account ID',

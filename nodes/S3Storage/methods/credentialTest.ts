@@ -6,13 +6,33 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import {
+	AuthSettingsError,
+	AuthStepError,
+	machineIdentitySourceOf,
+	type AuthPlan,
+	type Credentials,
+} from '../transport/auth';
 import { buildClientConfig, type S3StorageCredentials } from '../transport/client';
 import { describeS3Error } from '../transport/errors';
 import { EndpointSettingsError } from '../transport/providers';
 
+const STEP_NAMES = { source: 'getting the source credentials', assumeRole: 'assuming the role' } as const;
+
+function signInFailure(error: unknown, plan: AuthPlan): string {
+	if (error instanceof AuthStepError) {
+		const step = plan.mode === 'machineIdentity' ? 'getting the machine identity\'s credentials' : STEP_NAMES[error.step];
+		const done = error.step === 'assumeRole' ? ' (the source credentials were found)' : '';
+		return `Sign-in failed at step "${step}"${done}: ${error.authFailure.message}. ${error.authFailure.description}`;
+	}
+	return `Sign-in failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /**
- * Really calls the server: a one-key listing of the default bucket when there is one, ListBuckets
- * otherwise, and says precisely what failed (endpoint, TLS, key, secret, permission, bucket).
+ * Signs in step by step (source credentials, then AssumeRole when the credential uses a role),
+ * then really calls the server: a one-key listing of the default bucket when there is one,
+ * ListBuckets otherwise. Says which step failed and precisely why (endpoint, TLS, key, secret,
+ * trust policy, permission, bucket).
  */
 export async function s3StorageApiTest(
 	this: ICredentialTestFunctions,
@@ -21,30 +41,48 @@ export async function s3StorageApiTest(
 	const credentials = (credential.data ?? {}) as S3StorageCredentials;
 	let client: S3Client;
 	let endpoint: string | undefined;
+	let plan: AuthPlan;
 	try {
-		// A fresh client with a single attempt: the test should answer quickly, and from this data.
-		const { config, resolved } = buildClientConfig({ ...credentials, maxAttempts: 1 });
-		client = new S3Client(config);
-		endpoint = resolved.endpoint;
+		// A fresh client and fresh sign-in with a single attempt: the test should answer quickly, and from this data.
+		const built = buildClientConfig({ ...credentials, maxAttempts: 1 }, undefined, { fresh: true });
+		client = new S3Client(built.config);
+		endpoint = built.resolved.endpoint;
+		plan = built.auth;
 	} catch (error) {
+		if (error instanceof AuthSettingsError) return { status: 'Error', message: `${error.message}. ${error.description}` };
 		return { status: 'Error', message: error instanceof EndpointSettingsError ? error.message : String(error) };
 	}
+
+	let signedIn = plan.signedInAs;
+	try {
+		if (plan.source) await plan.source();
+		if (typeof plan.credentials === 'function') {
+			const obtained: Credentials = await plan.credentials();
+			const origin = plan.mode === 'machineIdentity' ? machineIdentitySourceOf(obtained) : undefined;
+			if (origin) signedIn += ` (from ${origin})`;
+		}
+	} catch (error) {
+		client.destroy();
+		return { status: 'Error', message: signInFailure(error, plan) };
+	}
+
 	const bucket = credentials.defaultBucket?.trim();
+	const prefix = plan.mode === 'accessKeys' ? '' : `Signed in with ${signedIn}, but calling S3 failed: `;
 	try {
 		if (bucket) {
 			// A listing, not HeadBucket: HEAD errors have no body, so a wrong secret would look like a missing permission.
 			await client.send(new ListObjectsV2Command({ Bucket: bucket, MaxKeys: 1 }));
-			return { status: 'OK', message: `Connected; default bucket "${bucket}" is reachable` };
+			return { status: 'OK', message: `Connected with ${signedIn}; default bucket "${bucket}" is reachable` };
 		}
 		await client.send(new ListBucketsCommand({}));
-		return { status: 'OK', message: 'Connected' };
+		return { status: 'OK', message: `Connected with ${signedIn}` };
 	} catch (error) {
 		const described = describeS3Error(error, {
 			action: bucket ? 'reach' : 'list buckets of',
 			bucket: bucket || undefined,
 			endpoint: endpoint ?? 'AWS',
 		});
-		return { status: 'Error', message: `${described.message}. ${described.description}` };
+		return { status: 'Error', message: `${prefix}${described.message}. ${described.description}` };
 	} finally {
 		client.destroy();
 	}

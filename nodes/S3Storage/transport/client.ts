@@ -5,15 +5,12 @@ import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+import { assertAuthAllowed, authPlanFor, clearAuthCache, type AuthContext, type AuthFields, type AuthPlan } from './auth';
 import { resolveEndpoint, type ResolvedEndpoint } from './providers';
 
 /** The credential's fields, as the form stores them. */
-export interface S3StorageCredentials {
+export interface S3StorageCredentials extends AuthFields {
 	provider?: string;
-	authentication?: string;
-	accessKeyId?: string;
-	secretAccessKey?: string;
-	sessionToken?: string;
 	accountId?: string;
 	region?: string;
 	endpoint?: string;
@@ -43,19 +40,20 @@ const clientCache = new Map<string, ClientHandle>();
 
 export type CredentialsResolver = (
 	credentials: S3StorageCredentials,
-) => NonNullable<S3ClientConfig['credentials']>;
+	context: AuthContext,
+	options: { fresh?: boolean },
+) => AuthPlan;
 
-/** Access keys as typed in the form. Other sign-in modes plug in through `credentialsResolvers`. */
-function accessKeyCredentials(credentials: S3StorageCredentials) {
-	return {
-		accessKeyId: (credentials.accessKeyId ?? '').trim(),
-		secretAccessKey: (credentials.secretAccessKey ?? '').trim(),
-		sessionToken: credentials.sessionToken?.trim() || undefined,
-	};
-}
-
+/**
+ * Sign-in modes (transport/auth.ts): the form's access keys, the machine identity (the SDK's
+ * default chain, allowed by the n8n administrator), or an assumed role. Each returns what the
+ * S3 client signs with; temporary credentials are memoized and shared by every client using
+ * the credential.
+ */
 export const credentialsResolvers: Record<string, CredentialsResolver> = {
-	accessKeys: accessKeyCredentials,
+	accessKeys: authPlanFor,
+	machineIdentity: authPlanFor,
+	assumeRole: authPlanFor,
 };
 
 function cacheKey(credentials: S3StorageCredentials, region: string | undefined): string {
@@ -68,7 +66,8 @@ function cacheKey(credentials: S3StorageCredentials, region: string | undefined)
 export function buildClientConfig(
 	credentials: S3StorageCredentials,
 	regionOverride?: string,
-): { config: S3ClientConfig; resolved: ResolvedEndpoint } {
+	options: { fresh?: boolean } = {},
+): { config: S3ClientConfig; resolved: ResolvedEndpoint; auth: AuthPlan } {
 	const resolved = resolveEndpoint({
 		provider: credentials.provider,
 		region: regionOverride || credentials.region,
@@ -79,6 +78,7 @@ export function buildClientConfig(
 	const authentication = credentials.authentication ?? 'accessKeys';
 	const resolveCredentials = credentialsResolvers[authentication];
 	if (!resolveCredentials) throw new Error(`Unknown authentication mode "${authentication}"`);
+	const auth = resolveCredentials(credentials, { endpoint: resolved.endpoint, region: resolved.region, isAws: resolved.isAws }, options);
 
 	const checksumMode = credentials.checksumMode ?? 'auto';
 	const whenRequired = checksumMode === 'whenRequired' || (checksumMode === 'auto' && !resolved.isAws);
@@ -89,7 +89,7 @@ export function buildClientConfig(
 		region: resolved.region,
 		endpoint: resolved.endpoint,
 		forcePathStyle: resolved.forcePathStyle,
-		credentials: resolveCredentials(credentials),
+		credentials: auth.credentials,
 		maxAttempts: credentials.maxAttempts ?? 3,
 		retryMode: 'standard',
 		// Non-AWS stores often reject CRC32 checksums (R2, older MinIO) or presign them wrongly.
@@ -105,10 +105,12 @@ export function buildClientConfig(
 			connectionTimeout: 10_000,
 		}),
 	};
-	return { config, resolved };
+	return { config, resolved, auth };
 }
 
 export function getClient(credentials: S3StorageCredentials, regionOverride?: string): ClientHandle {
+	// Checked on every use, not only when the client is built: the administrator may revoke it.
+	assertAuthAllowed(credentials);
 	const key = cacheKey(credentials, regionOverride);
 	const cached = clientCache.get(key);
 	if (cached) return cached;
@@ -127,4 +129,5 @@ export function getClient(credentials: S3StorageCredentials, regionOverride?: st
 export function destroyClients(): void {
 	for (const { client } of clientCache.values()) client.destroy();
 	clientCache.clear();
+	clearAuthCache();
 }
