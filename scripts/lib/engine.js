@@ -127,44 +127,34 @@ async function setBinaryMode(mode) {
 	binaryModeInitialised = mode;
 }
 
-/**
- * Runs one workflow (an exported workflow JSON: nodes and connections) and resolves with its run.
- * @param {object} workflowJson
- * @param {{ nodes: Record<string, object>, credentials: Record<string, object>, staticData?: object, onStart?: (cancel: () => void) => void }} options
- */
-async function runWorkflow(workflowJson, options) {
-	if (!binaryModeInitialised) await setBinaryMode('memory');
-	const nodeTypes = new NodeTypes(options.nodes);
-	const workflow = new workflowLib.Workflow({
+function makeWorkflow(workflowJson, nodeTypes, staticData) {
+	return new workflowLib.Workflow({
 		id: workflowJson.id ?? 'test',
 		name: workflowJson.name ?? 'test',
 		nodes: workflowJson.nodes,
 		connections: workflowJson.connections,
 		active: false,
 		nodeTypes,
-		staticData: options.staticData ?? {},
+		staticData: staticData ?? {},
 		settings: workflowJson.settings ?? {},
 	});
-	const start =
-		workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ??
-		workflowJson.nodes.find((node) => !Object.values(workflowJson.connections).some((c) => JSON.stringify(c).includes(`"node":"${node.name}"`)));
+}
 
-	const executionId = String(Date.now()) + Math.random().toString(16).slice(2, 6);
-	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null };
-	const hooks = new core.ExecutionLifecycleHooks('manual', executionId, workflowData);
-	const base = 'http://127.0.0.1:5678';
-	const additionalData = {
-		credentialsHelper: new CredentialsHelper(options.credentials ?? {}),
+const BASE_URL = 'http://127.0.0.1:5678';
+
+function makeAdditionalData(credentials, hooks) {
+	return {
+		credentialsHelper: new CredentialsHelper(credentials ?? {}),
 		hooks,
 		executeWorkflow: async () => {
 			throw new Error('sub-workflows are not used here');
 		},
-		restApiUrl: `${base}/rest`,
-		instanceBaseUrl: base,
-		webhookBaseUrl: `${base}/webhook`,
-		webhookWaitingBaseUrl: `${base}/webhook-waiting`,
-		webhookTestBaseUrl: `${base}/webhook-test`,
-		formWaitingBaseUrl: `${base}/form-waiting`,
+		restApiUrl: `${BASE_URL}/rest`,
+		instanceBaseUrl: BASE_URL,
+		webhookBaseUrl: `${BASE_URL}/webhook`,
+		webhookWaitingBaseUrl: `${BASE_URL}/webhook-waiting`,
+		webhookTestBaseUrl: `${BASE_URL}/webhook-test`,
+		formWaitingBaseUrl: `${BASE_URL}/form-waiting`,
 		variables: {},
 		currentNodeParameters: undefined,
 		executionTimeoutTimestamp: undefined,
@@ -172,11 +162,43 @@ async function runWorkflow(workflowJson, options) {
 		setExecutionStatus: () => {},
 		logAiEvent: () => {},
 	};
+}
+
+function newExecutionId() {
+	return String(Date.now()) + Math.random().toString(16).slice(2, 6);
+}
+
+/**
+ * Runs one workflow (an exported workflow JSON: nodes and connections) and resolves with its run.
+ * By default it runs as a manual execution from the Manual Trigger (or the first node without
+ * inputs); `mode` and `startNode` run it as n8n does after a trigger fired ('trigger', 'webhook'),
+ * with `startData` as the trigger node's output.
+ * @param {object} workflowJson
+ * @param {{ nodes: Record<string, object>, credentials: Record<string, object>, staticData?: object,
+ *   startData?: object, mode?: string, startNode?: string, onResponse?: (response: object) => void,
+ *   onStart?: (cancel: () => void) => void }} options
+ */
+async function runWorkflow(workflowJson, options) {
+	if (!binaryModeInitialised) await setBinaryMode('memory');
+	const mode = options.mode ?? 'manual';
+	const nodeTypes = options.nodeTypes ?? new NodeTypes(options.nodes);
+	const workflow = makeWorkflow(workflowJson, nodeTypes, options.staticData);
+	const start = options.startNode
+		? workflowJson.nodes.find((node) => node.name === options.startNode)
+		: (workflowJson.nodes.find((node) => node.type === 'n8n-nodes-base.manualTrigger') ??
+			workflowJson.nodes.find((node) => !Object.values(workflowJson.connections).some((c) => JSON.stringify(c).includes(`"node":"${node.name}"`))));
+	if (!start) throw new Error(`No start node "${options.startNode ?? ''}" in the workflow`);
+
+	const executionId = newExecutionId();
+	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null };
+	const hooks = new core.ExecutionLifecycleHooks(mode, executionId, workflowData);
+	if (options.onResponse) hooks.addHandler('sendResponse', async (response) => options.onResponse(response));
+	const additionalData = makeAdditionalData(options.credentials, hooks);
 	const startData = options.startData ?? { main: [[{ json: {} }]] };
 	const runExecutionData = workflowLib.createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: start, data: startData, source: null }] },
 	});
-	const execute = new core.WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const execute = new core.WorkflowExecute(additionalData, mode, runExecutionData);
 	const running = execute.processRunExecutionData(workflow);
 	options.onStart?.(() => running.cancel());
 	let run;
@@ -187,6 +209,226 @@ async function runWorkflow(workflowJson, options) {
 		throw error;
 	}
 	return new WorkflowRun(run, workflow);
+}
+
+/**
+ * One poll of a polling trigger, as n8n's active-workflow machinery does it: a PollContext
+ * over the workflow with its saved static data, `poll()` through n8n-core's TriggersAndPollers,
+ * then (when the poll returned items and `run` is not false) the workflow runs in 'trigger'
+ * mode from the trigger node with those items. Static data comes back as n8n would store it:
+ * serialized to JSON when the poll changed it, otherwise the same as before.
+ * @param {object} workflowJson
+ * @param {{ nodes: Record<string, object>, credentials: Record<string, object>, staticData?: object,
+ *   node?: string, mode?: string, activation?: string, run?: boolean }} options
+ */
+async function pollTrigger(workflowJson, options) {
+	if (!binaryModeInitialised) await setBinaryMode('memory');
+	const nodeTypes = new NodeTypes(options.nodes);
+	// What n8n reads back from its database: a fresh copy of the saved JSON.
+	const saved = JSON.stringify(options.staticData ?? {});
+	const workflow = makeWorkflow(workflowJson, nodeTypes, JSON.parse(saved));
+	const node = options.node ? workflow.getNode(options.node) : workflow.getPollNodes()[0];
+	if (!node) throw new Error('No polling trigger node in the workflow');
+	const mode = options.mode ?? 'trigger';
+	const additionalData = makeAdditionalData(options.credentials);
+	const context = new core.PollContext(workflow, node, additionalData, mode, options.activation ?? (mode === 'manual' ? 'manual' : 'trigger'));
+	const response = await Container.get(core.TriggersAndPollers).runPollFunction(workflow, node, context);
+	const staticDataChanged = workflow.staticData.__dataChanged === true;
+	const staticData = JSON.parse(staticDataChanged ? JSON.stringify(workflow.staticData) : saved);
+	let run;
+	if (response && options.run !== false) {
+		run = await runWorkflow(workflowJson, {
+			...options,
+			nodeTypes,
+			mode,
+			startNode: node.name,
+			startData: { main: response },
+			staticData,
+		});
+	}
+	return { response, items: response?.[0] ?? [], staticData, staticDataChanged, run };
+}
+
+/** What n8n's webhook server does to a request before the Webhook node sees it. */
+async function prepareWebhookRequest(req, url) {
+	req.query = Object.fromEntries(url.searchParams);
+	req.params = {};
+	req.ip = '127.0.0.1';
+	req.ips = [];
+	req.contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() || undefined;
+	const disposition = req.headers['content-disposition'];
+	if (disposition) {
+		const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+		if (match) req.contentDisposition = { type: disposition.split(';')[0].trim(), filename: decodeURIComponent(match[1]) };
+	}
+	const readAll = async () => {
+		const chunks = [];
+		for await (const chunk of req) chunks.push(chunk);
+		return Buffer.concat(chunks);
+	};
+	req.readRawBody = async () => {
+		req.rawBody ??= await readAll();
+	};
+	if (req.contentType === 'multipart/form-data') {
+		// n8n parses forms with formidable: fields in `data`, files saved to temporary paths in `files`.
+		const form = await new Request(url, { method: req.method, headers: req.headers, body: req, duplex: 'half' }).formData();
+		const data = {};
+		const files = {};
+		for (const [name, value] of form.entries()) {
+			const target = typeof value === 'string' ? data : files;
+			let entry = value;
+			if (typeof value !== 'string') {
+				const filepath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-webhook-')), 'upload');
+				fs.writeFileSync(filepath, Buffer.from(await value.arrayBuffer()));
+				entry = { filepath, originalFilename: value.name, newFilename: path.basename(filepath), mimetype: value.type || 'application/octet-stream', size: value.size };
+			}
+			target[name] = name in target ? [].concat(target[name], entry) : entry;
+		}
+		req.body = { data, files };
+	} else if (req.contentType === 'application/json' || req.contentType?.endsWith('+json')) {
+		const raw = await readAll();
+		req.rawBody = raw;
+		req.body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+	} else if (req.contentType === 'application/x-www-form-urlencoded') {
+		const raw = await readAll();
+		req.rawBody = raw;
+		req.body = Object.fromEntries(new URLSearchParams(raw.toString('utf8')));
+	} else if (req.contentType?.startsWith('text/')) {
+		const raw = await readAll();
+		req.rawBody = raw;
+		req.body = raw.toString('utf8');
+	}
+	// Any other body (a file sent as-is) stays unread: the Webhook node streams it to a binary.
+}
+
+/** Writes what Respond to Webhook handed over ({ body, headers, statusCode }) to the HTTP response. */
+async function writeWebhookResponse(res, response) {
+	if (res.headersSent) return;
+	const headers = { ...(response.headers ?? {}) };
+	let body = response.body;
+	if (body && typeof body === 'object' && body.binaryData) {
+		body = await Container.get(core.BinaryDataService).getAsStream(body.binaryData.id);
+	}
+	if (body && typeof body.pipe === 'function') {
+		res.writeHead(response.statusCode ?? 200, headers);
+		body.pipe(res);
+		return;
+	}
+	if (!Buffer.isBuffer(body) && typeof body !== 'string') {
+		body = JSON.stringify(body ?? {});
+		headers['content-type'] ??= 'application/json; charset=utf-8';
+	}
+	res.writeHead(response.statusCode ?? 200, headers);
+	res.end(body);
+}
+
+/**
+ * Serves a workflow's Webhook nodes on a loopback port, the way n8n's production webhook URL
+ * (`/webhook/<path>`) does: the request is prepared as n8n's server prepares it, the real Webhook
+ * node's `webhook()` turns it into the first item (files into binaries), the workflow runs through
+ * WorkflowExecute in 'webhook' mode, and the response is the one Respond to Webhook sends
+ * ("Using 'Respond to Webhook' Node"), the last node's first item ("When Last Node Finishes"),
+ * or an immediate acknowledgement ("Immediately").
+ * Resolves with `{ url(path), runs, close() }`; `runs` collects each request's WorkflowRun.
+ */
+async function serveWebhooks(workflowJson, options) {
+	if (!binaryModeInitialised) await setBinaryMode('memory');
+	const http = require('node:http');
+	const nodeTypes = new NodeTypes(options.nodes);
+	const runs = [];
+	const pending = new Set();
+
+	async function handle(req, res) {
+		const url = new URL(req.url, 'http://127.0.0.1');
+		const webhookPath = decodeURIComponent(url.pathname.replace(/^\/webhook\//, ''));
+		const webhookNode = workflowJson.nodes.find(
+			(node) =>
+				node.type === 'n8n-nodes-base.webhook' &&
+				!node.disabled &&
+				node.parameters.path === webhookPath &&
+				(node.parameters.httpMethod ?? 'GET') === req.method,
+		);
+		if (!webhookNode) {
+			res.writeHead(404, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: `The requested webhook "${req.method} ${webhookPath}" is not registered.` }));
+			return;
+		}
+		await prepareWebhookRequest(req, url);
+
+		const workflow = makeWorkflow(workflowJson, nodeTypes, options.staticData);
+		const node = workflow.getNode(webhookNode.name);
+		const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
+		const additionalData = makeAdditionalData(options.credentials);
+		additionalData.httpRequest = req;
+		additionalData.httpResponse = res;
+		additionalData.executionId = newExecutionId();
+		const webhookData = {
+			httpMethod: req.method,
+			node: node.name,
+			path: webhookPath,
+			webhookDescription: nodeType.description.webhooks[0],
+			workflowId: workflow.id,
+			isTest: false,
+		};
+		const context = new core.WebhookContext(workflow, node, additionalData, 'webhook', webhookData, [], null);
+		const result = workflowLib.isNodeClassInstance?.(nodeType)
+			? await nodeType.webhook(context)
+			: await nodeType.webhook.call(context);
+		if (result.noWebhookResponse) return;
+		if (!result.workflowData) {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: 'Workflow was started' }));
+			return;
+		}
+
+		const responseMode = node.parameters.responseMode ?? 'onReceived';
+		if (responseMode === 'onReceived') {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify({ message: 'Workflow was started' }));
+		}
+		const responded = [];
+		const run = await runWorkflow(workflowJson, {
+			...options,
+			nodeTypes,
+			mode: 'webhook',
+			startNode: node.name,
+			startData: { main: result.workflowData },
+			onResponse: (response) => responded.push(writeWebhookResponse(res, response)),
+		});
+		runs.push(run);
+		await Promise.all(responded);
+		if (res.headersSent) return;
+		if (responseMode === 'lastNode' && !run.error) {
+			const lastNode = run.run.data.resultData.lastNodeExecuted;
+			await writeWebhookResponse(res, { body: run.output(lastNode)?.[0]?.json ?? {} });
+			return;
+		}
+		const message = run.error?.message ?? 'The workflow finished without sending a response';
+		res.writeHead(500, { 'content-type': 'application/json' });
+		res.end(JSON.stringify({ code: 0, message }));
+	}
+
+	const server = http.createServer((req, res) => {
+		const work = handle(req, res)
+			.catch((error) => {
+				if (!res.headersSent) {
+					res.writeHead(500, { 'content-type': 'application/json' });
+					res.end(JSON.stringify({ message: error.message }));
+				}
+			})
+			.finally(() => pending.delete(work));
+		pending.add(work);
+	});
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address();
+	return {
+		url: (webhookPath) => `http://127.0.0.1:${port}/webhook/${webhookPath}`,
+		runs,
+		async close() {
+			await Promise.all(pending);
+			await new Promise((resolve) => server.close(resolve));
+		},
+	};
 }
 
 class WorkflowRun {
@@ -231,4 +473,4 @@ async function makeBinary(content, fileName, mimeType) {
 	return await service.store({ type: 'execution', workflowId: 'test', executionId: 'input' }, content, binary);
 }
 
-module.exports = { runWorkflow, setBinaryMode, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };
+module.exports = { runWorkflow, pollTrigger, serveWebhooks, setBinaryMode, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };
