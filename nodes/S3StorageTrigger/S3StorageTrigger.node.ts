@@ -4,15 +4,15 @@ import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s
 import type {
 	IDataObject,
 	INodeExecutionData,
-	INodeParameterResourceLocator,
 	INodeType,
 	INodeTypeDescription,
 	IPollFunctions,
 } from 'n8n-workflow';
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
-import { bucketLocator } from '../S3Storage/actions/common.descriptions';
-import { bucketNameProblem, compact, fileNameOfKey } from '../S3Storage/helpers/utils';
+import { binaryOutputField, bucketLocator } from '../S3Storage/actions/common.descriptions';
+import { runPool } from '../S3Storage/helpers/pool';
+import { compact, fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
 import { s3StorageApiTest } from '../S3Storage/methods/credentialTest';
 import { searchBuckets } from '../S3Storage/methods/listSearch';
 import { getConnection, type S3Connection } from '../S3Storage/transport';
@@ -90,16 +90,7 @@ export class S3StorageTrigger implements INodeType {
 				default: false,
 				description: 'Whether to download each object into a binary field',
 			},
-			{
-				displayName: 'Put Output File in Field',
-				name: 'binaryPropertyName',
-				type: 'string',
-				default: 'data',
-				required: true,
-				placeholder: 'e.g. data',
-				hint: 'The name of the output binary field to put the file in',
-				displayOptions: { show: { download: [true] } },
-			},
+			{ ...binaryOutputField, displayOptions: { show: { download: [true] } } },
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -153,7 +144,7 @@ export class S3StorageTrigger implements INodeType {
 		const windowMs = Math.max(1, options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES) * 60_000;
 
 		const connection = await getConnection.call(this);
-		const bucket = resolveBucket.call(this, connection);
+		const bucket = resolveBucket(this.getNode(), this.getNodeParameter('bucket', '', { extractValue: true }), connection.defaultBucket, 'trigger');
 		const listing = connection.listObjectPages(
 			{ Bucket: bucket, Prefix: prefix || undefined },
 			{ action: 'list objects in', bucket },
@@ -209,23 +200,6 @@ export class S3StorageTrigger implements INodeType {
 	}
 }
 
-function resolveBucket(this: IPollFunctions, connection: S3Connection): string {
-	const value = this.getNodeParameter('bucket', '', { extractValue: true }) as string | INodeParameterResourceLocator;
-	const bucket = (typeof value === 'string' ? value : String(value?.value ?? '')).trim() || connection.defaultBucket;
-	if (!bucket) {
-		throw new NodeOperationError(this.getNode(), 'No bucket given', {
-			description: 'Choose a bucket in the trigger, or set "Default Bucket" in the S3 Storage credential.',
-		});
-	}
-	const problem = bucketNameProblem(bucket);
-	if (problem) {
-		throw new NodeOperationError(this.getNode(), `"${bucket}" is not a valid bucket name: ${problem}`, {
-			description: 'Bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, e.g. "invoices-2024".',
-		});
-	}
-	return bucket;
-}
-
 /** A listed object the trigger can report; folder markers ("photos/") are not objects to report. */
 function toListed(object: { Key?: string; ETag?: string; LastModified?: Date; Size?: number; StorageClass?: string }): ListedObject | undefined {
 	if (!object.Key || object.Key.endsWith('/') || !object.LastModified) return undefined;
@@ -245,42 +219,33 @@ async function toItems(
 	changes: Array<{ object: ListedObject; change: Change }>,
 	binaryPropertyName: string,
 ): Promise<INodeExecutionData[]> {
-	const items: Array<INodeExecutionData | undefined> = new Array(changes.length);
-	let next = 0;
-	const worker = async () => {
-		while (next < changes.length) {
-			const index = next++;
-			const { object, change } = changes[index];
-			const json = compact({
-				event: change,
-				bucket,
-				key: object.key,
-				size: object.size,
-				lastModified: new Date(object.lastModified).toISOString(),
-				etag: object.etag || undefined,
-				storageClass: object.storageClass,
-			});
-			if (!binaryPropertyName) {
-				items[index] = { json };
-				continue;
-			}
-			const response = await connection.sendUnlessNotFound<GetObjectCommandOutput>(
-				new GetObjectCommand({ Bucket: bucket, Key: object.key }),
-				{ action: 'download', bucket, key: object.key },
-			);
-			// Deleted between the listing and the download: nothing left to report.
-			if (!response) continue;
-			const binary = await this.helpers.prepareBinaryData(
-				response.Body as Readable,
-				fileNameOfKey(object.key),
-				response.ContentType || undefined,
-			);
-			items[index] = {
-				json: { ...json, ...compact({ etag: response.ETag, size: response.ContentLength, contentType: response.ContentType }) },
-				binary: { [binaryPropertyName]: binary },
-			};
-		}
-	};
-	await Promise.all(Array.from({ length: Math.min(DOWNLOAD_CONCURRENCY, changes.length) }, worker));
+	const items = await runPool(changes.length, DOWNLOAD_CONCURRENCY, async (index): Promise<INodeExecutionData | undefined> => {
+		const { object, change } = changes[index];
+		const json = compact({
+			event: change,
+			bucket,
+			key: object.key,
+			size: object.size,
+			lastModified: new Date(object.lastModified).toISOString(),
+			etag: object.etag || undefined,
+			storageClass: object.storageClass,
+		});
+		if (!binaryPropertyName) return { json };
+		const response = await connection.sendUnlessNotFound<GetObjectCommandOutput>(
+			new GetObjectCommand({ Bucket: bucket, Key: object.key }),
+			{ action: 'download', bucket, key: object.key },
+		);
+		// Deleted between the listing and the download: nothing left to report.
+		if (!response) return undefined;
+		const binary = await this.helpers.prepareBinaryData(
+			response.Body as Readable,
+			fileNameOfKey(object.key),
+			response.ContentType || undefined,
+		);
+		return {
+			json: { ...json, ...compact({ etag: response.ETag, size: response.ContentLength, contentType: response.ContentType }) },
+			binary: { [binaryPropertyName]: binary },
+		};
+	});
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }

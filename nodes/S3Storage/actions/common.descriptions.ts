@@ -1,4 +1,4 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
 /** Wherever a bucket is chosen: pick from the account's buckets, or type its name. */
 export const bucketLocator: INodeProperties = {
@@ -61,3 +61,37 @@ export const concurrencyOption: INodeProperties = {
 	typeOptions: { minValue: 1, maxValue: 64 },
 	description: 'How many input items are processed at the same time. Output order is always the input order.',
 };
+
+/** The version of one object an operation works on (versioned buckets); empty means the current one. */
+export const versionIdOption: INodeProperties = {
+	displayName: 'Version ID',
+	name: 'versionId',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. 3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
+	description: 'A specific version of the object (versioned buckets; see Get Many Versions). Leave empty for the current version.',
+};
+
+/** Where a download puts the file: the name of the output item's binary field. */
+export const binaryOutputField: INodeProperties = {
+	displayName: 'Put Output File in Field',
+	name: 'binaryPropertyName',
+	type: 'string',
+	default: 'data',
+	required: true,
+	placeholder: 'e.g. data',
+	hint: 'The name of the output binary field to put the file in',
+};
+
+/** An operation's "Options" collection; `options` are its optional fields, alphabetically by display name. */
+export function optionsCollection(options: INodeProperties[], displayOptions?: IDisplayOptions): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		...(displayOptions ? { displayOptions } : {}),
+		options,
+	};
+}

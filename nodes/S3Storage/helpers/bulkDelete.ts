@@ -1,7 +1,7 @@
 import type { ObjectIdentifier, S3Connection } from '../transport';
 
-/** DeleteObjects requests in flight at once while a prefix is emptied. */
-const BATCHES_IN_FLIGHT = 4;
+/** DeleteObjects requests of one item in flight at once (emptying a prefix, Delete Many). */
+export const DELETE_BATCHES_IN_FLIGHT = 4;
 
 export interface EmptyPrefixResult {
 	deleted: number;
@@ -30,7 +30,7 @@ export async function emptyPrefix(
 		});
 		const tracked = task.finally(() => inFlight.delete(tracked));
 		inFlight.add(tracked);
-		if (inFlight.size >= BATCHES_IN_FLIGHT) await Promise.race(inFlight);
+		if (inFlight.size >= DELETE_BATCHES_IN_FLIGHT) await Promise.race(inFlight);
 	};
 
 	try {

@@ -3,13 +3,12 @@
  * and only once the copy has succeeded.
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
-import type { IDataObject, IExecuteFunctions, INodeParameterResourceLocator, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { bucketLocator, concurrencyOption } from '../actions/common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../actions/common.descriptions';
 import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../transport';
-import { versionIdOption } from './objectRead';
-import { compact, getBucket, getKey } from './utils';
+import { bucketFieldValue, compact, getBucket, getKey, getVersionId } from './utils';
 import {
 	aclOption,
 	kmsKeyIdOption,
@@ -106,46 +105,39 @@ export function copyProperties(kind: CopyKind): INodeProperties[] {
 			placeholder: 'e.g. attachment; filename="report.pdf"',
 			displayOptions: { show: { metadataDirective: ['replace'] } },
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add option',
-			default: {},
-			options: [
-				aclOption,
-				concurrencyOption,
-				kmsKeyIdOption,
-				{
-					displayName: 'Multipart Copy Above (MiB)',
-					name: 'multipartThresholdMiB',
-					type: 'number',
-					default: MAX_COPY_OBJECT_SIZE / MiB,
-					typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
-					description:
-						'Objects larger than this are copied in parts (UploadPartCopy) instead of one CopyObject. S3 requires it above 5 GiB (5,120 MiB); some stores need less.',
-				},
-				{
-					displayName: 'Parallel Parts',
-					name: 'queueSize',
-					type: 'number',
-					default: DEFAULT_QUEUE_SIZE,
-					typeOptions: { minValue: 1, maxValue: 32 },
-					description: 'How many parts of a multipart copy are copied at the same time',
-				},
-				{
-					displayName: 'Part Size (MiB)',
-					name: 'partSizeMiB',
-					type: 'number',
-					default: DEFAULT_COPY_PART_SIZE / MiB,
-					typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
-					description: 'Part size of a multipart copy (raised automatically if the object would need more than 10,000 parts)',
-				},
-				serverSideEncryptionOption,
-				...(kind === 'copy' ? [{ ...versionIdOption, displayName: 'Source Version ID', name: 'sourceVersionId', description: 'Copy this version of the source object instead of the current one' }] : []),
-				storageClassOption,
-			],
-		},
+		optionsCollection([
+			aclOption,
+			concurrencyOption,
+			kmsKeyIdOption,
+			{
+				displayName: 'Multipart Copy Above (MiB)',
+				name: 'multipartThresholdMiB',
+				type: 'number',
+				default: MAX_COPY_OBJECT_SIZE / MiB,
+				typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
+				description:
+					'Objects larger than this are copied in parts (UploadPartCopy) instead of one CopyObject. S3 requires it above 5 GiB (5,120 MiB); some stores need less.',
+			},
+			{
+				displayName: 'Parallel Parts',
+				name: 'queueSize',
+				type: 'number',
+				default: DEFAULT_QUEUE_SIZE,
+				typeOptions: { minValue: 1, maxValue: 32 },
+				description: 'How many parts of a multipart copy are copied at the same time',
+			},
+			{
+				displayName: 'Part Size (MiB)',
+				name: 'partSizeMiB',
+				type: 'number',
+				default: DEFAULT_COPY_PART_SIZE / MiB,
+				typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
+				description: 'Part size of a multipart copy (raised automatically if the object would need more than 10,000 parts)',
+			},
+			serverSideEncryptionOption,
+			...(kind === 'copy' ? [{ ...versionIdOption, displayName: 'Source Version ID', name: 'sourceVersionId', description: 'Copy this version of the source object instead of the current one' }] : []),
+			storageClassOption,
+		]),
 	];
 }
 
@@ -153,22 +145,18 @@ interface CopyOptions extends WriteOptions {
 	multipartThresholdMiB?: number;
 	partSizeMiB?: number;
 	queueSize?: number;
-	sourceVersionId?: string;
 }
 
 /** Copies (or moves) the item's object and returns its output item. */
 export async function executeCopy(this: IExecuteFunctions, itemIndex: number, connection: S3Connection, kind: CopyKind): Promise<IDataObject> {
 	const sourceBucket = getBucket.call(this, connection, itemIndex, 'bucket');
 	const sourceKey = getKey.call(this, itemIndex, 'key');
-	const destinationValue = this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true }) as
-		| string
-		| INodeParameterResourceLocator;
-	const destinationName = typeof destinationValue === 'string' ? destinationValue : String(destinationValue?.value ?? '');
-	const bucket = destinationName.trim() ? getBucket.call(this, connection, itemIndex, 'destinationBucket') : sourceBucket;
+	const destinationName = bucketFieldValue(this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true }));
+	const bucket = destinationName ? getBucket.call(this, connection, itemIndex, 'destinationBucket') : sourceBucket;
 	const key = getKey.call(this, itemIndex, 'destinationKey');
 	const replaceMetadata = this.getNodeParameter('metadataDirective', itemIndex, 'copy') === 'replace';
 	const options = this.getNodeParameter('options', itemIndex, {}) as CopyOptions;
-	const sourceVersionId = kind === 'copy' ? options.sourceVersionId?.trim() || undefined : undefined;
+	const sourceVersionId = kind === 'copy' ? getVersionId.call(this, itemIndex, 'sourceVersionId') : undefined;
 
 	if (kind === 'move' && bucket === sourceBucket && key === sourceKey) {
 		throw new NodeOperationError(this.getNode(), `Cannot move "${sourceKey}" onto itself`, {

@@ -1,17 +1,11 @@
-/** Pieces shared by the operations that read one object: version ID, byte ranges, bounded reads. */
+/** Pieces shared by the operations that read one object: byte ranges, bounded reads. */
 import type { Readable } from 'node:stream';
 
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-export const versionIdOption: INodeProperties = {
-	displayName: 'Version ID',
-	name: 'versionId',
-	type: 'string',
-	default: '',
-	placeholder: 'e.g. 3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
-	description: 'A specific version of the object (versioned buckets; see Get Many Versions). Leave empty for the current version.',
-};
+// The field lives with the other shared fields; download.operation.ts still imports it from here.
+export { versionIdOption } from '../actions/common.descriptions';
 
 /** A Range header from "bytes=0-99", "0-99", "500-" or "-100"; undefined when empty. */
 export function byteRangeOf(this: IExecuteFunctions, value: string | undefined, itemIndex: number): string | undefined {

@@ -63,11 +63,18 @@ export interface UploadResult {
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
 /**
- * Read size for binaries streamed from n8n's store (`getBinaryStream(id, chunkSize)`). n8n's default,
- * 64 KiB, costs a read and a buffer per 64 KiB; 1 MiB reads cut the CPU spent assembling parts
- * about threefold, which on a small machine is upload throughput.
+ * Read size for large binaries streamed from n8n's store (`getBinaryStream(id, chunkSize)`). n8n's
+ * default, 64 KiB, costs a read and a buffer per 64 KiB; 1 MiB reads cut the CPU spent assembling
+ * parts about threefold, which on a small machine is upload throughput. Every read allocates a
+ * buffer of this size, so small files must not be streamed with it: see WHOLE_READ_LIMIT.
  */
 export const BINARY_READ_CHUNK_SIZE = 1024 * 1024;
+/**
+ * Binaries up to this size are read from n8n's store in one go rather than streamed: for a 4 KiB
+ * file a stream costs 2-3x the CPU of one read (over 10x with 1 MiB reads), and a body this small
+ * goes up in a single PutObject, held in memory whole either way.
+ */
+export const WHOLE_READ_LIMIT = DEFAULT_PART_SIZE;
 /** S3 allows at most this many parts in one multipart upload. */
 const MAX_UPLOAD_PARTS = 10_000;
 

@@ -2,9 +2,9 @@ import { CreateBucketCommand, HeadBucketCommand, type BucketCannedACL, type Crea
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { bucketNameProblem, compact, updateDisplayOptions } from '../../helpers/utils';
+import { assertBucketName, compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { concurrencyOption } from '../common.descriptions';
+import { concurrencyOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -16,37 +16,30 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. invoices-2024',
 		description: '3-63 lowercase letters, digits, dots and hyphens',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'ACL',
-				name: 'acl',
-				type: 'options',
-				default: 'private',
-				description: 'Who may access the bucket. Many stores (and new AWS buckets) only allow Private.',
-				options: [
-					{ name: 'Authenticated Read', value: 'authenticated-read' },
-					{ name: 'Private', value: 'private' },
-					{ name: 'Public Read', value: 'public-read' },
-					{ name: 'Public Read Write', value: 'public-read-write' },
-				],
-			},
-			concurrencyOption,
-			{
-				displayName: 'Region',
-				name: 'region',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. eu-west-1',
-				description: 'Where to create the bucket (its location constraint). Defaults to the credential\'s region.',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'ACL',
+			name: 'acl',
+			type: 'options',
+			default: 'private',
+			description: 'Who may access the bucket. Many stores (and new AWS buckets) only allow Private.',
+			options: [
+				{ name: 'Authenticated Read', value: 'authenticated-read' },
+				{ name: 'Private', value: 'private' },
+				{ name: 'Public Read', value: 'public-read' },
+				{ name: 'Public Read Write', value: 'public-read-write' },
+			],
+		},
+		concurrencyOption,
+		{
+			displayName: 'Region',
+			name: 'region',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. eu-west-1',
+			description: 'Where to create the bucket (its location constraint). Defaults to the credential\'s region.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['create'] } }, properties);
@@ -57,13 +50,7 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = (this.getNodeParameter('bucketName', itemIndex) as string).trim();
-	const problem = bucketNameProblem(bucket);
-	if (problem) {
-		throw new NodeOperationError(this.getNode(), `"${bucket}" is not a valid bucket name: ${problem}`, {
-			itemIndex,
-			description: 'Bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, e.g. "invoices-2024".',
-		});
-	}
+	assertBucketName(this.getNode(), bucket, itemIndex);
 	// Some servers (Ceph RGW, AWS in us-east-1) answer 200 when you create a bucket you already own;
 	// ask first so the answer is the same everywhere. Any other answer (403: someone else's bucket,
 	// 301: another region, no permission to ask) leaves it to CreateBucket, whose error says what happened.

@@ -4,28 +4,21 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { emptyPrefix } from '../../helpers/bulkDelete';
 import { getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Delete All Objects First',
-				name: 'emptyFirst',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to permanently delete every object in the bucket (all versions too) before deleting it. Without this, a non-empty bucket is refused.',
-			},
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'Delete All Objects First',
+			name: 'emptyFirst',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to permanently delete every object in the bucket (all versions too) before deleting it. Without this, a non-empty bucket is refused.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['delete'] } }, properties);

@@ -1,7 +1,7 @@
 import { ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { updateDisplayOptions } from '../../helpers/utils';
+import { getLimit, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { limitField, returnAllField } from '../common.descriptions';
 
@@ -14,8 +14,7 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit.call(this, itemIndex);
 	const output = await connection.send<ListBucketsCommandOutput>(new ListBucketsCommand({}), {
 		action: 'list buckets',
 		itemIndex,

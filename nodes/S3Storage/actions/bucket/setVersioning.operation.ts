@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -26,14 +26,7 @@ const properties: INodeProperties[] = [
 		],
 		description: 'A bucket cannot go back to unversioned once versioning was enabled; it can only be suspended',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption],
-	},
+	optionsCollection([concurrencyOption]),
 ];
 
 export const description = updateDisplayOptions(

@@ -3,20 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import { folderPathField, getFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	folderPathField({ description: 'The folder to create, e.g. "reports/2024"; a trailing "/" is added if missing' }),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption],
-	},
+	optionsCollection([concurrencyOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['create'] } }, properties);

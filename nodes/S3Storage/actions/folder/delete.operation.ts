@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { emptyPrefix } from '../../helpers/bulkDelete';
 import { getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import { folderPathField, getFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
@@ -11,24 +11,17 @@ const properties: INodeProperties[] = [
 	folderPathField({
 		description: 'The folder to delete with everything in it, e.g. "reports/2024". A trailing "/" is added if missing.',
 	}),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Delete All Versions',
-				name: 'allVersions',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to also permanently delete older versions and delete markers under the folder (versioned buckets). Without this, a versioned bucket keeps the old versions.',
-			},
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'Delete All Versions',
+			name: 'allVersions',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to also permanently delete older versions and delete markers under the folder (versioned buckets). Without this, a versioned bucket keeps the old versions.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['delete'] } }, properties);

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { isKeyTooLong } from '../../helpers/utils';
+
 /** The folder field of the Folder operations: a key prefix, typed with or without the trailing slash. */
 export function folderPathField(overrides: Partial<INodeProperties> = {}): INodeProperties {
 	return {
@@ -37,7 +39,7 @@ export function getFolderPrefix(this: IExecuteFunctions, itemIndex: number, purp
 				'Fill in "Folder" with a path such as "reports/2024/". An empty folder would mean the whole bucket; to empty a bucket, use Bucket > Delete with "Delete All Objects First".',
 		});
 	}
-	if (Buffer.byteLength(prefix, 'utf8') > 1024) {
+	if (isKeyTooLong(prefix)) {
 		throw new NodeOperationError(this.getNode(), 'The folder path is longer than 1,024 bytes', {
 			itemIndex,
 			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the path.',

@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, fileNameOfKey, getBucket, updateDisplayOptions } from '../../helpers/utils';
+import { compact, fileNameOfKey, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, limitField, returnAllField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 import { folderPathField, toFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
@@ -14,14 +14,7 @@ const properties: INodeProperties[] = [
 	}),
 	returnAllField,
 	limitField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption],
-	},
+	optionsCollection([concurrencyOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['getMany'] } }, properties);
@@ -37,8 +30,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const prefix = toFolderPrefix(this.getNodeParameter('folder', itemIndex, ''));
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit.call(this, itemIndex);
 
 	const results: INodeExecutionData[] = [];
 	const pages = connection.listObjectPages(
@@ -46,29 +38,28 @@ export async function execute(
 		{ action: 'list the folder in', bucket, itemIndex },
 	);
 	for await (const page of pages) {
-		const entries = [
-			...(page.CommonPrefixes ?? []).map((common) => ({
-				key: common.Prefix ?? '',
-				json: { type: 'folder', name: fileNameOfKey(common.Prefix ?? ''), key: common.Prefix, folder: prefix },
-			})),
-			...(page.Contents ?? [])
-				.filter((object) => object.Key !== prefix)
-				.map((object) => ({
-					key: object.Key ?? '',
-					json: compact({
-						type: 'file',
-						name: fileNameOfKey(object.Key ?? ''),
-						key: object.Key,
-						folder: prefix,
-						size: object.Size,
-						lastModified: object.LastModified?.toISOString(),
-						etag: object.ETag,
-						storageClass: object.StorageClass,
-					}),
-				})),
-		].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-		for (const entry of entries) {
-			results.push({ json: { bucket, ...entry.json } });
+		for (const entry of listingEntries(page)) {
+			if (entry.folder) {
+				results.push({ json: { bucket, type: 'folder', name: fileNameOfKey(entry.key), key: entry.key, folder: prefix } });
+			} else {
+				const { object } = entry;
+				if (object.Key === prefix) continue;
+				results.push({
+					json: {
+						bucket,
+						...compact({
+							type: 'file',
+							name: fileNameOfKey(object.Key ?? ''),
+							key: object.Key,
+							folder: prefix,
+							size: object.Size,
+							lastModified: object.LastModified?.toISOString(),
+							etag: object.ETag,
+							storageClass: object.StorageClass,
+						}),
+					},
+				});
+			}
 			if (results.length >= limit) return results;
 		}
 	}

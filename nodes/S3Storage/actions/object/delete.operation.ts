@@ -1,32 +1,21 @@
 import { DeleteObjectCommand, type DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Version ID',
-				name: 'versionId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 3sL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
-				description:
-					'Permanently delete this version of the object (see Get Many Versions). Without it, a versioned bucket keeps the old versions and adds a delete marker.',
-			},
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			...versionIdOption,
+			description:
+				'Permanently delete this version of the object (see Get Many Versions). Without it, a versioned bucket keeps the old versions and adds a delete marker.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['delete'] } }, properties);
@@ -38,8 +27,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
-	const versionId = options.versionId?.trim() || undefined;
+	const versionId = getVersionId.call(this, itemIndex);
 	const output = await connection.send<DeleteObjectCommandOutput>(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
 		action: 'delete',
 		bucket,

@@ -1,14 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { DELETE_BATCHES_IN_FLIGHT } from '../../helpers/bulkDelete';
 import { parseList } from '../../helpers/objectData';
 import { runPool } from '../../helpers/pool';
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import { DELETE_BATCH_SIZE, type ObjectIdentifier, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
-
-/** DeleteObjects requests of one item in flight at once. */
-const BATCHES_IN_FLIGHT = 4;
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -23,14 +21,7 @@ const properties: INodeProperties[] = [
 		description:
 			'The objects to permanently delete: a JSON array, one key per line, or an expression returning an array. Entries may also be {"key": "...", "versionId": "..."} to delete one version.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption],
-	},
+	optionsCollection([concurrencyOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['deleteMany'] } }, properties);
@@ -72,7 +63,7 @@ export async function execute(
 		batches.push(objects.slice(start, start + DELETE_BATCH_SIZE));
 	}
 	const context = { action: 'delete objects in', bucket, itemIndex };
-	const results = await runPool(batches.length, BATCHES_IN_FLIGHT, async (index) => await connection.deleteBatch(bucket, batches[index], context));
+	const results = await runPool(batches.length, DELETE_BATCHES_IN_FLIGHT, async (index) => await connection.deleteBatch(bucket, batches[index], context));
 
 	// One item per key, in the order given, saying what happened to it.
 	const failures = new Map<string, { code: string; message: string }>();

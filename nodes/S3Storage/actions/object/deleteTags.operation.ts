@@ -6,22 +6,14 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { versionIdOption } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, versionIdOption],
-	},
+	optionsCollection([concurrencyOption, versionIdOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['deleteTags'] } }, properties);
@@ -33,8 +25,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
-	const versionId = options.versionId?.trim() || undefined;
+	const versionId = getVersionId.call(this, itemIndex);
 	const context = { action: 'delete the tags of', bucket, key, itemIndex };
 	let output: DeleteObjectTaggingCommandOutput | PutObjectTaggingCommandOutput | undefined =
 		await connection.sendUnlessNotImplemented<DeleteObjectTaggingCommandOutput>(

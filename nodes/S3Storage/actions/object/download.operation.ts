@@ -1,5 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
@@ -53,20 +52,6 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['download'] } }, properties);
 
-/**
- * n8n writes a streamed binary to disk with one awaited write per network chunk, and the socket
- * is not read during each write. A few MiB of buffer in between keep the download arriving while
- * the disk writes (1 GiB in filesystem mode: measured 1.5-2x faster); memory stays bounded by it.
- */
-const DOWNLOAD_BUFFER_SIZE = 8 * 1024 * 1024;
-
-function decoupled(body: Readable): Readable {
-	const buffer = new PassThrough({ highWaterMark: DOWNLOAD_BUFFER_SIZE });
-	// A failure on either side destroys both; the consumer sees the error through `buffer`.
-	pipeline(body, buffer).catch(() => undefined);
-	return buffer;
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -87,7 +72,7 @@ export async function execute(
 	});
 	// The body is streamed into n8n's binary store; in filesystem mode it goes to disk as it arrives.
 	const binary = await this.helpers.prepareBinaryData(
-		decoupled(response.Body as Readable),
+		response.Body as Readable,
 		options.fileName || fileNameOfKey(key),
 		response.ContentType || undefined,
 	);

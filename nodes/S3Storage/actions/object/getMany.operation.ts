@@ -1,82 +1,75 @@
 import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { presignGetObject } from '../../transport/presign';
-import { bucketLocator, limitField, returnAllField } from '../common.descriptions';
+import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	returnAllField,
 	limitField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Continuation Token',
-				name: 'continuationToken',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=',
-				description:
-					'Continue an earlier listing: the "nextContinuationToken" that the last item of a previous, truncated run carried',
-			},
-			{
-				displayName: 'Delimiter',
-				name: 'delimiter',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. /',
-				description:
-					'Group keys by this character: keys that contain it after the prefix come back as one folder item ({ key: "photos/", isFolder: true }) instead of one item each',
-			},
-			{
-				displayName: 'Include Presigned URL',
-				name: 'includePresignedUrl',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to add a "presignedUrl" to each object: a link anyone can download it with until it expires',
-			},
-			{
-				displayName: 'Max Keys per Request',
-				name: 'maxKeys',
-				type: 'number',
-				default: 1000,
-				typeOptions: { minValue: 1, maxValue: 1000 },
-				description: 'How many keys each ListObjectsV2 request asks for (S3 returns at most 1,000)',
-			},
-			{
-				displayName: 'Prefix',
-				name: 'prefix',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. invoices/2024/',
-				description: 'Only list keys that start with this',
-			},
-			{
-				displayName: 'Presigned URL Expiry (Minutes)',
-				name: 'presignExpiryMinutes',
-				type: 'number',
-				default: 60,
-				typeOptions: { minValue: 1, maxValue: 10080 },
-				description: 'How long each presigned URL works (at most 7 days = 10,080 minutes)',
-				displayOptions: { show: { includePresignedUrl: [true] } },
-			},
-			{
-				displayName: 'Start After',
-				name: 'startAfter',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. invoices/2024/0100.pdf',
-				description: 'List only keys that sort after this one (ToolJet\'s "offset")',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Continuation Token',
+			name: 'continuationToken',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=',
+			description:
+				'Continue an earlier listing: the "nextContinuationToken" that the last item of a previous, truncated run carried',
+		},
+		{
+			displayName: 'Delimiter',
+			name: 'delimiter',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. /',
+			description:
+				'Group keys by this character: keys that contain it after the prefix come back as one folder item ({ key: "photos/", isFolder: true }) instead of one item each',
+		},
+		{
+			displayName: 'Include Presigned URL',
+			name: 'includePresignedUrl',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to add a "presignedUrl" to each object: a link anyone can download it with until it expires',
+		},
+		{
+			displayName: 'Max Keys per Request',
+			name: 'maxKeys',
+			type: 'number',
+			default: 1000,
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			description: 'How many keys each ListObjectsV2 request asks for (S3 returns at most 1,000)',
+		},
+		{
+			displayName: 'Prefix',
+			name: 'prefix',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. invoices/2024/',
+			description: 'Only list keys that start with this',
+		},
+		{
+			displayName: 'Presigned URL Expiry (Minutes)',
+			name: 'presignExpiryMinutes',
+			type: 'number',
+			default: 60,
+			typeOptions: { minValue: 1, maxValue: 10080 },
+			description: 'How long each presigned URL works (at most 7 days = 10,080 minutes)',
+			displayOptions: { show: { includePresignedUrl: [true] } },
+		},
+		{
+			displayName: 'Start After',
+			name: 'startAfter',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. invoices/2024/0100.pdf',
+			description: 'List only keys that sort after this one (ToolJet\'s "offset")',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getMany'] } }, properties);
@@ -91,21 +84,13 @@ interface ListOptions {
 	startAfter?: string;
 }
 
-/** One page's objects and folders, merged in key order (both lists are sorted; together they span the page). */
-function entriesOf(page: ListObjectsV2CommandOutput): Array<{ folder: true; key: string } | { folder: false; object: NonNullable<ListObjectsV2CommandOutput['Contents']>[number] }> {
-	const objects = (page.Contents ?? []).map((object) => ({ folder: false as const, key: object.Key ?? '', object }));
-	const folders = (page.CommonPrefixes ?? []).map((prefix) => ({ folder: true as const, key: prefix.Prefix ?? '' }));
-	return [...objects, ...folders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as ListOptions;
 	const maxKeys = Math.min(Math.max(Math.floor(options.maxKeys ?? 1000), 1), 1000);
 	const expiresIn = Math.round((options.presignExpiryMinutes ?? 60) * 60);
@@ -128,7 +113,7 @@ export async function execute(
 			}),
 			context,
 		);
-		for (const entry of entriesOf(page)) {
+		for (const entry of listingEntries(page)) {
 			let json: IDataObject;
 			if (entry.folder) {
 				json = { key: entry.key, isFolder: true };

@@ -1,9 +1,9 @@
 import type { ObjectVersion, DeleteMarkerEntry } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getLimit, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, limitField, returnAllField } from '../common.descriptions';
+import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -17,22 +17,15 @@ const properties: INodeProperties[] = [
 	},
 	returnAllField,
 	limitField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			{
-				displayName: 'Exact Key Only',
-				name: 'exactKey',
-				type: 'boolean',
-				default: false,
-				description: 'Whether to list only the versions of the object whose key is exactly "Key or Prefix" (not of longer keys that start with it)',
-			},
-		],
-	},
+	optionsCollection([
+		{
+			displayName: 'Exact Key Only',
+			name: 'exactKey',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to list only the versions of the object whose key is exactly "Key or Prefix" (not of longer keys that start with it)',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getManyVersions'] } }, properties);
@@ -55,8 +48,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const prefix = this.getNodeParameter('prefix', itemIndex, '') as string;
-	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
+	const limit = getLimit.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { exactKey?: boolean };
 	const exactKey = Boolean(options.exactKey && prefix);
 

@@ -1,33 +1,25 @@
 import { HeadBucketCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { versionIdOption } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Return Exists: False Instead of Failing',
-				name: 'notFoundAsFalse',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether a missing object gives an item with "exists": false instead of an error (a missing bucket is still an error)',
-			},
-			versionIdOption,
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'Return Exists: False Instead of Failing',
+			name: 'notFoundAsFalse',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a missing object gives an item with "exists": false instead of an error (a missing bucket is still an error)',
+		},
+		versionIdOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getMetadata'] } }, properties);
@@ -39,8 +31,8 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { notFoundAsFalse?: boolean; versionId?: string };
-	const versionId = options.versionId?.trim() || undefined;
+	const options = this.getNodeParameter('options', itemIndex, {}) as { notFoundAsFalse?: boolean };
+	const versionId = getVersionId.call(this, itemIndex);
 	const command = new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId });
 	const context = { action: 'get the metadata of', bucket, key, itemIndex };
 

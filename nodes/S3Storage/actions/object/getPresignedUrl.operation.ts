@@ -1,10 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { MAX_PRESIGN_EXPIRY_SECONDS, presignGetObject, presignPost, presignPutObject } from '../../transport/presign';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 type PresignMethod = 'get' | 'put' | 'post';
 
@@ -68,14 +68,8 @@ const properties: INodeProperties[] = [
 		description: 'How long the URL works, in seconds: at most 604,800 (7 days), the limit of S3 signature version 4',
 		hint: 'e.g. 900 = 15 minutes, 3600 = 1 hour, 86400 = 1 day',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { method: ['get'] } },
-		options: [
+	optionsCollection(
+		[
 			concurrencyOption,
 			{
 				displayName: 'Response Content Disposition',
@@ -95,23 +89,14 @@ const properties: INodeProperties[] = [
 				description: 'The Content-Type header the download is served with, instead of the object\'s own',
 			},
 			{
-				displayName: 'Version ID',
-				name: 'versionId',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY',
+				...versionIdOption,
 				description: 'A specific version of the object to download (versioned buckets). Defaults to the current version.',
 			},
 		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { method: ['put'] } },
-		options: [
+		{ show: { method: ['get'] } },
+	),
+	optionsCollection(
+		[
 			concurrencyOption,
 			{
 				displayName: 'Content Type',
@@ -123,15 +108,10 @@ const properties: INodeProperties[] = [
 					'The uploaded object\'s content type. It is signed into the URL, so the uploader must send exactly this Content-Type header (the output lists it under "headers"). Leave empty to accept any.',
 			},
 		],
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show: { method: ['post'] } },
-		options: [
+		{ show: { method: ['put'] } },
+	),
+	optionsCollection(
+		[
 			concurrencyOption,
 			{
 				displayName: 'Content Type',
@@ -167,7 +147,8 @@ const properties: INodeProperties[] = [
 				description: 'Refuse files smaller than this many bytes',
 			},
 		],
-	},
+		{ show: { method: ['post'] } },
+	),
 ];
 
 export const description = updateDisplayOptions(
@@ -186,7 +167,6 @@ export async function execute(
 	const options = this.getNodeParameter('options', itemIndex, {}) as {
 		responseContentDisposition?: string;
 		responseContentType?: string;
-		versionId?: string;
 		contentType?: string;
 		contentTypePrefix?: string;
 		maxSize?: number;
@@ -196,17 +176,18 @@ export async function execute(
 	let json: IDataObject;
 	if (method === 'get') {
 		const key = getKey.call(this, itemIndex);
+		const versionId = getVersionId.call(this, itemIndex);
 		const signed = await presignGetObject(connection, {
 			bucket,
 			key,
 			expiresIn,
 			itemIndex,
-			versionId: options.versionId?.trim() || undefined,
+			versionId,
 			responseContentType: options.responseContentType?.trim() || undefined,
 			responseContentDisposition: options.responseContentDisposition?.trim() || undefined,
 		});
 		const { headers: _none, ...rest } = signed;
-		json = { bucket, key, versionId: options.versionId?.trim() || undefined, ...rest, expiresIn };
+		json = { bucket, key, versionId, ...rest, expiresIn };
 	} else if (method === 'put') {
 		const key = getKey.call(this, itemIndex);
 		const signed = await presignPutObject(connection, { bucket, key, expiresIn, itemIndex, contentType: options.contentType });

@@ -1,23 +1,15 @@
 import { GetObjectTaggingCommand, type GetObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { versionIdOption } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { tagsToObject } from '../../helpers/writeOptions';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, versionIdOption],
-	},
+	optionsCollection([concurrencyOption, versionIdOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getTags'] } }, properties);
@@ -29,9 +21,8 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
 	const output = await connection.send<GetObjectTaggingCommandOutput>(
-		new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: options.versionId?.trim() || undefined }),
+		new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) }),
 		{ action: 'get the tags of', bucket, key, itemIndex },
 	);
 	return [{ json: compact({ bucket, key, versionId: output.VersionId, tags: tagsToObject(output.TagSet) }) }];

@@ -4,10 +4,10 @@ import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { formatBytes, readAtMost, versionIdOption } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { formatBytes, readAtMost } from '../../helpers/objectRead';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const MiB = 1024 * 1024;
 
@@ -26,47 +26,40 @@ const properties: INodeProperties[] = [
 			{ name: 'Base64', value: 'base64', description: 'The bytes as base64 (any content, e.g. images)' },
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'Encoding',
-				name: 'encoding',
-				type: 'options',
-				default: 'utf8',
-				description: 'Character encoding of the text (Text and JSON)',
-				options: [
-					{ name: 'ASCII', value: 'ascii' },
-					{ name: 'ISO-8859-1 (Latin-1)', value: 'latin1' },
-					{ name: 'UTF-16LE', value: 'utf16le' },
-					{ name: 'UTF-8', value: 'utf8' },
-				],
-			},
-			{
-				displayName: 'Max Size (MiB)',
-				name: 'maxSizeMiB',
-				type: 'number',
-				default: 10,
-				typeOptions: { minValue: 0, numberPrecision: 2 },
-				description:
-					'Larger objects are refused, since the whole content goes into the item. Use Download for large files: it streams them into a binary field.',
-			},
-			{
-				displayName: 'Put Output in Field',
-				name: 'outputField',
-				type: 'string',
-				default: 'objectData',
-				placeholder: 'e.g. objectData',
-				description: 'The JSON field that receives the content',
-			},
-			versionIdOption,
-		],
-	},
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'Encoding',
+			name: 'encoding',
+			type: 'options',
+			default: 'utf8',
+			description: 'Character encoding of the text (Text and JSON)',
+			options: [
+				{ name: 'ASCII', value: 'ascii' },
+				{ name: 'ISO-8859-1 (Latin-1)', value: 'latin1' },
+				{ name: 'UTF-16LE', value: 'utf16le' },
+				{ name: 'UTF-8', value: 'utf8' },
+			],
+		},
+		{
+			displayName: 'Max Size (MiB)',
+			name: 'maxSizeMiB',
+			type: 'number',
+			default: 10,
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description:
+				'Larger objects are refused, since the whole content goes into the item. Use Download for large files: it streams them into a binary field.',
+		},
+		{
+			displayName: 'Put Output in Field',
+			name: 'outputField',
+			type: 'string',
+			default: 'objectData',
+			placeholder: 'e.g. objectData',
+			description: 'The JSON field that receives the content',
+		},
+		versionIdOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['read'] } }, properties);
@@ -75,7 +68,6 @@ interface ReadOptions {
 	encoding?: BufferEncoding;
 	maxSizeMiB?: number;
 	outputField?: string;
-	versionId?: string;
 }
 
 export async function execute(
@@ -91,7 +83,7 @@ export async function execute(
 	const outputField = options.outputField?.trim() || 'objectData';
 
 	const response = await connection.send<GetObjectCommandOutput>(
-		new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: options.versionId?.trim() || undefined }),
+		new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) }),
 		{ action: 'read', bucket, key, itemIndex },
 	);
 	const body = response.Body as Readable;

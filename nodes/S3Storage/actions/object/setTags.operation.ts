@@ -1,11 +1,10 @@
 import { PutObjectTaggingCommand, type PutObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { versionIdOption } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { tagSetOf, tagsOption, tagsToObject, type TagEntries } from '../../helpers/writeOptions';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -14,14 +13,7 @@ const properties: INodeProperties[] = [
 		...tagsOption,
 		description: 'The object\'s new tags (at most 10). They replace all existing tags; none given removes them all.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [concurrencyOption, versionIdOption],
-	},
+	optionsCollection([concurrencyOption, versionIdOption]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['setTags'] } }, properties);
@@ -34,12 +26,11 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
 	const tagSet = tagSetOf.call(this, itemIndex, this.getNodeParameter('tags', itemIndex, {}) as TagEntries);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { versionId?: string };
 	const output = await connection.send<PutObjectTaggingCommandOutput>(
 		new PutObjectTaggingCommand({
 			Bucket: bucket,
 			Key: key,
-			VersionId: options.versionId?.trim() || undefined,
+			VersionId: getVersionId.call(this, itemIndex),
 			Tagging: { TagSet: tagSet },
 		}),
 		{ action: 'set the tags of', bucket, key, itemIndex },

@@ -24,7 +24,7 @@ import {
 	writeParams,
 	type WriteOptions,
 } from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, type S3Connection } from '../../transport';
+import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
@@ -199,10 +199,15 @@ async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: st
 		default: {
 			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
-			// In filesystem mode the file is streamed from disk; only in-memory binaries are buffers already.
+			// In filesystem mode a large file is streamed from disk in 1 MiB reads; a small one is read
+			// at once (cheaper than a stream, and it goes up in one PutObject anyway). n8n 2.x records
+			// the size on the binary; older binaries need their metadata file for it.
 			if (binary.id) {
-				const body = await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE);
-				const size = (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+				const size = typeof binary.bytes === 'number' ? binary.bytes : (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+				const body =
+					size <= WHOLE_READ_LIMIT
+						? await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName)
+						: await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE);
 				return { body, size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
 			}
 			const body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);

@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
 import { runPool } from '../../helpers/pool';
-import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
 import {
 	aclOption,
 	cacheControlOption,
@@ -19,8 +19,8 @@ import {
 	writeParams,
 	type WriteOptions,
 } from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 /** Objects of one item uploaded at the same time. */
 const UPLOADS_IN_FLIGHT = 4;
@@ -63,42 +63,35 @@ const properties: INodeProperties[] = [
 			'The contents, base64-encoded, in the same order as the names: a JSON array or an expression returning an array. Data URLs are accepted.',
 		displayOptions: { show: { dataSource: ['lists'] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			aclOption,
-			cacheControlOption,
-			concurrencyOption,
-			contentDispositionOption,
-			{
-				displayName: 'Content Type',
-				name: 'contentType',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. image/png',
-				description:
-					'The MIME type stored with every object. Defaults to each binary\'s (or data URL\'s) type, then to the type each key\'s extension suggests.',
-			},
-			doNotOverwriteOption,
-			{
-				displayName: 'Folder',
-				name: 'folder',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. uploads/2024',
-				description: 'Prefix put in front of every object name, joined with a "/"',
-			},
-			kmsKeyIdOption,
-			metadataOption,
-			serverSideEncryptionOption,
-			storageClassOption,
-			tagsOption,
-		],
-	},
+	optionsCollection([
+		aclOption,
+		cacheControlOption,
+		concurrencyOption,
+		contentDispositionOption,
+		{
+			displayName: 'Content Type',
+			name: 'contentType',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. image/png',
+			description:
+				'The MIME type stored with every object. Defaults to each binary\'s (or data URL\'s) type, then to the type each key\'s extension suggests.',
+		},
+		doNotOverwriteOption,
+		{
+			displayName: 'Folder',
+			name: 'folder',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. uploads/2024',
+			description: 'Prefix put in front of every object name, joined with a "/"',
+		},
+		kmsKeyIdOption,
+		metadataOption,
+		serverSideEncryptionOption,
+		storageClassOption,
+		tagsOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['uploadMany'] } }, properties);
@@ -178,7 +171,7 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 			size,
 			// Opened only when its turn comes, so files are streamed one slot at a time.
 			body: async () =>
-				binary.id
+				binary.id && size > WHOLE_READ_LIMIT
 					? await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE)
 					: await this.helpers.getBinaryDataBuffer(itemIndex, field),
 		});
@@ -199,7 +192,7 @@ export async function execute(
 		dataSource === 'binary' ? await planFromBinaries.call(this, itemIndex, options) : planFromLists.call(this, itemIndex, options);
 
 	for (const object of planned) {
-		if (Buffer.byteLength(object.key, 'utf8') > 1024) {
+		if (isKeyTooLong(object.key)) {
 			throw new NodeOperationError(this.getNode(), `The key "${object.key.slice(0, 60)}..." is longer than 1,024 bytes`, {
 				itemIndex,
 				description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the name or the folder.',
