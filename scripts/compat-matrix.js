@@ -42,6 +42,7 @@ function build() {
 		`|---|${servers.map(() => '---').join('|')}|`,
 	];
 	for (const row of operations()) lines.push(`| ${row.label} | ${servers.map((s) => (seen[s].has(row.id) ? 'verified' : '-')).join(' | ')} |`);
+	lines.push(`| S3 Storage Trigger: new objects emitted | ${servers.map((s) => (seen[s].has('trigger.objectEmitted') ? 'verified' : '-')).join(' | ')} |`);
 	const modes = [...new Set(servers.flatMap((s) => [...seen[s]].filter((f) => f.startsWith('credential.'))))].sort();
 	for (const mode of modes) lines.push(`| Sign-in: ${mode.slice('credential.'.length)} | ${servers.map((s) => (seen[s].has(mode) ? 'verified' : '-')).join(' | ')} |`);
 	const presets = [...read('presets')].map((p) => p.slice('preset.'.length)).sort();

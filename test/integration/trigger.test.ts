@@ -17,6 +17,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { S3StorageTrigger } from '../../nodes/S3StorageTrigger/S3StorageTrigger.node';
 import { isTrackerState, MAX_TRACKED, PollScan } from '../../nodes/S3StorageTrigger/tracker';
 import { binaryToBuffer, bucketParam, setBinaryMode, type BinaryMode, type WorkflowRun } from '../helpers/harness';
+import { recordCompat } from '../helpers/compat';
 import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -75,6 +76,7 @@ class ActiveWorkflow {
 			activation,
 		});
 		this.polls += 1;
+		if (result.items.length > 0) recordCompat(getTarget().server, 'trigger.objectEmitted');
 		if (result.staticDataChanged) this.saved = JSON.stringify(result.staticData);
 		if (result.response) {
 			// What the trigger emitted went on through the workflow.
