@@ -6,7 +6,10 @@
 //   3. node panel: credential, resource/operation pickers list what the description declares,
 //      the fields shown are exactly the ones displayOptions allow, the bucket list (listSearch)
 //      finds the bucket;
-//   4. credential form: the fields for provider "other" render; n8n's credential test passes;
+//   4. credential form: for every authentication mode the credential declares (Access Keys,
+//      Assume Role and its source credentials, Machine Identity) the fields and notices shown are
+//      exactly the ones displayOptions allow, one screenshot per mode; n8n's credential test
+//      passes on the saved credential, which is closed unsaved and checked unchanged afterwards;
 //   5. every resource/operation pair selected in the panel shows the fields it should;
 //   6. the package's trigger node: its fields, and "Fetch Test Event" returns the seeded object;
 //   7. every other imported workflow opens with its S3 Storage nodes known and without issues.
@@ -20,6 +23,7 @@ import path from 'node:path';
 import { chromium, selectors } from 'playwright-core';
 
 import {
+	CREDENTIAL_ID,
 	CREDENTIAL_NAME,
 	CREDENTIAL_TYPE,
 	EDITOR_WORKFLOW_ID,
@@ -158,21 +162,32 @@ async function renderedFields(container, candidates) {
 
 const SIMPLE = new Set(['string', 'number', 'boolean', 'options', 'multiOptions', 'resourceLocator', 'dateTime', 'color', 'json']);
 
+/** The start of a notice as rendered (n8n renders its text as HTML). */
+const noticeText = (property) => property.displayName.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim().slice(0, 60);
+
 /** Compares the fields in the panel with what displayOptions allow for the given values. */
 async function compareFields(where, container, properties, values, description) {
 	const { shown } = expectedFields(properties, values, description);
 	const simpleNames = [...new Set(properties.filter((p) => SIMPLE.has(p.type)).map((p) => p.name))];
 	const rendered = new Set(await renderedFields(container, simpleNames));
 	const text = await container.innerText();
+	const flat = text.replace(/\s+/g, ' ');
 	for (const [name, property] of shown) {
 		if (SIMPLE.has(property.type)) {
 			if (!rendered.has(name)) fail(where, `field "${property.displayName}" (${name}) should be shown but is not`);
 		} else if (property.type === 'collection' || property.type === 'fixedCollection') {
 			if (!text.includes(property.displayName)) fail(where, `"${property.displayName}" (${property.type} ${name}) should be shown but is not`);
+		} else if (property.type === 'notice') {
+			if (!flat.includes(noticeText(property))) fail(where, `notice "${noticeText(property)}..." (${name}) should be shown but is not`);
 		}
 	}
 	for (const name of rendered) {
 		if (!shown.has(name)) fail(where, `field "${name}" is shown but its displayOptions hide it`);
+	}
+	for (const property of properties) {
+		if (property.type === 'notice' && !shown.has(property.name) && flat.includes(noticeText(property))) {
+			fail(where, `notice "${noticeText(property)}..." (${property.name}) is shown but its displayOptions hide it`);
+		}
 	}
 	return shown;
 }
@@ -223,12 +238,19 @@ async function closeNode() {
 
 async function closeCredentialModal() {
 	const modal = page.getByTestId('credential-edit-dialog');
-	if (!(await modal.isVisible().catch(() => false))) return;
-	await page.keyboard.press('Escape');
-	await modal.waitFor({ state: 'hidden', timeout: 5000 }).catch(async () => {
-		await modal.locator('.el-dialog__headerbtn, [aria-label="Close"], [aria-label="close"]').first().click().catch(() => {});
-		await modal.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-	});
+	const confirm = page.locator('.el-message-box:visible');
+	for (let attempt = 0; attempt < 4 && (await modal.isVisible().catch(() => false)); attempt++) {
+		if (await confirm.isVisible().catch(() => false)) {
+			// Changed but unsaved: n8n asks "Close without saving?" (Keep Editing / Close).
+			await confirm.getByRole('button', { name: 'Close', exact: true }).click();
+		} else if (attempt === 0) {
+			// The dialog's own close button (Escape goes to a focused select instead).
+			await page.locator('.el-dialog:has([data-test-id="credential-edit-dialog"]) .el-dialog__headerbtn').first().click({ timeout: 5000 }).catch(() => {});
+		} else {
+			await page.keyboard.press('Escape');
+		}
+		await modal.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => {});
+	}
 }
 
 async function closeDropdown() {
@@ -246,8 +268,8 @@ async function dropdownOptions(testId) {
 }
 
 /** Picks the option whose name (its first line; descriptions follow) is exactly optionName. */
-async function selectOption(testId, optionName) {
-	await page.getByTestId(testId).click();
+async function selectOption(testId, optionName, scope = page) {
+	await scope.getByTestId(testId).click();
 	const list = page.locator('.el-select-dropdown:visible, .el-popper:visible [role="listbox"]').last();
 	await list.waitFor();
 	const options = list.getByRole('option');
@@ -360,29 +382,49 @@ await step('bucket list (listSearch)', async () => {
 	await closeDropdown();
 });
 
-// ------------------------------------------------------------------ 4. credential form
-await step('credential form', async () => {
+// ------------------------------------------------------------------ 4. credential form, every authentication mode
+// The saved credential (provider "other", access keys) is opened from the node panel; its test
+// runs. Then each other authentication mode is selected in the same form, its fields compared
+// with what displayOptions allow, and screenshotted; the form is closed without saving.
+const credentialDescription = { ...credentialType, name: credentialType.name };
+const savedCredential = {
+	provider: 'other',
+	authentication: 'accessKeys',
+	endpoint: process.env.E2E_S3_ENDPOINT,
+	region: process.env.E2E_S3_REGION,
+	accessKeyId: process.env.E2E_S3_ACCESS_KEY_ID,
+	secretAccessKey: process.env.E2E_S3_SECRET_ACCESS_KEY,
+	forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
+};
+const authModes = credentialType.properties.find((property) => property.name === 'authentication')?.options ?? [];
+const modeFile = (value) => `n8n-credential-${String(value).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}.png`;
+const credentialModal = page.getByTestId('credential-edit-dialog');
+let credentialModalOpen = false;
+
+/** The form scrolled to the given field (the dialog has a fixed height), then a screenshot. */
+async function credentialShot(file, fromField) {
+	if (fromField) {
+		await credentialModal.getByText(fromField, { exact: true }).first().evaluate((el) => el.scrollIntoView({ block: 'start' }));
+	}
+	await page.waitForTimeout(400);
+	await shot(file);
+}
+
+await step('credential form (Access Keys)', async () => {
+	if (authModes.length < 3) fail('credential form', `the credential declares ${authModes.length} authentication modes, expected at least 3`);
 	await page.getByTestId('credential-edit-button').first().click();
-	const modal = page.getByTestId('credential-edit-dialog');
-	await modal.waitFor();
-	await modal.getByTestId('credential-connection-parameter').first().waitFor();
+	await credentialModal.waitFor();
+	credentialModalOpen = true;
+	await credentialModal.getByTestId('credential-connection-parameter').first().waitFor();
 	await page.waitForTimeout(500);
-	const data = {
-		provider: 'other',
-		authentication: 'accessKeys',
-		endpoint: process.env.E2E_S3_ENDPOINT,
-		region: process.env.E2E_S3_REGION,
-		accessKeyId: process.env.E2E_S3_ACCESS_KEY_ID,
-		secretAccessKey: process.env.E2E_S3_SECRET_ACCESS_KEY,
-		forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
-	};
-	const shown = await compareFields('credential form', modal, credentialType.properties, data, { ...credentialType, name: credentialType.name });
-	const endpoint = await modal.getByTestId('parameter-input-endpoint').locator('input').first().inputValue();
+	const data = savedCredential;
+	const shown = await compareFields('credential form (Access Keys)', credentialModal, credentialType.properties, data, credentialDescription);
+	const endpoint = await credentialModal.getByTestId('parameter-input-endpoint').locator('input').first().inputValue();
 	if (endpoint !== data.endpoint) fail('credential form', `Endpoint shows "${endpoint}", imported "${data.endpoint}"`);
-	notes.push(`credential form: ${shown.size} fields for provider "other"`);
+	notes.push(`credential form, Access Keys: ${shown.size} fields for provider "other" as displayOptions say`);
 	// Opening a saved credential runs its test (testedBy) inside n8n, against the S3 server.
-	const ok = modal.getByText('Connection tested successfully').first();
-	const bad = modal.getByText(/Couldn.t connect/).first();
+	const ok = credentialModal.getByText('Connection tested successfully').first();
+	const bad = credentialModal.getByText(/Couldn.t connect/).first();
 	await Promise.race([ok.waitFor(), bad.waitFor()]).catch(() => {});
 	let result;
 	if (await ok.isVisible()) {
@@ -393,10 +435,50 @@ await step('credential form', async () => {
 			: 'no test result shown';
 		fail('credential test', `n8n's credential test shows "${result.slice(0, 300)}"`);
 	}
-	await shot('n8n-credential-form.png');
+	await credentialShot(modeFile('accessKeys'));
 	notes.push(`credential test in n8n: ${result}`);
 });
+
+for (const mode of authModes.filter((option) => option.value !== 'accessKeys')) {
+	await step(`credential form (${mode.name})`, async () => {
+		if (!credentialModalOpen) throw new Error('the credential form did not open');
+		await selectOption('parameter-input-authentication', mode.name, credentialModal);
+		const data = { ...savedCredential, authentication: mode.value };
+		const shown = await compareFields(`credential form (${mode.name})`, credentialModal, credentialType.properties, data, credentialDescription);
+		notes.push(`credential form, ${mode.name}: ${shown.size} fields as displayOptions say (${[...shown.keys()].join(', ')})`);
+		await credentialShot(modeFile(mode.value), 'Authentication');
+		// A mode's own choices (Assume Role: where its source credentials come from), each compared too.
+		const modeOptions = credentialType.properties.filter(
+			(property) =>
+				property.type === 'options' &&
+				property.displayOptions?.show?.authentication?.includes(mode.value) &&
+				NodeHelpers.displayParameter(data, property, { name: 'x', type: credentialType.name, typeVersion: 1, parameters: data }, credentialDescription),
+		);
+		for (const property of modeOptions) {
+			for (const option of property.options.filter((o) => o.value !== property.default)) {
+				await selectOption(`parameter-input-${property.name}`, option.name, credentialModal);
+				const sub = { ...data, [property.name]: option.value };
+				const subShown = await compareFields(`credential form (${mode.name}, ${property.displayName}: ${option.name})`, credentialModal, credentialType.properties, sub, credentialDescription);
+				notes.push(`credential form, ${mode.name} with ${property.displayName} ${option.name}: ${subShown.size} fields as displayOptions say`);
+			}
+			await selectOption(`parameter-input-${property.name}`, property.options.find((o) => o.value === property.default).name, credentialModal);
+		}
+	});
+}
 await closeCredentialModal();
+// The node panel the form was opened from.
+if (await page.getByTestId('node-parameters').isVisible().catch(() => false)) await closeNode().catch(() => {});
+
+await step('credential unchanged', async () => {
+	if (await credentialModal.isVisible()) throw new Error('the credential form is still open');
+	const response = await context.request.get(`${BASE_URL}/rest/credentials/${CREDENTIAL_ID}?includeData=true`);
+	if (!response.ok()) throw new Error(`GET /rest/credentials/${CREDENTIAL_ID}: HTTP ${response.status()}`);
+	const body = await response.json();
+	const saved = body.data?.data ?? {};
+	if (saved.endpoint !== savedCredential.endpoint) throw new Error(`the saved credential's endpoint reads "${saved.endpoint}", not "${savedCredential.endpoint}"`);
+	if ((saved.authentication ?? 'accessKeys') !== 'accessKeys') throw new Error(`the saved credential's authentication is now "${saved.authentication}"`);
+	notes.push('credential form closed unsaved: the saved credential still signs in with access keys');
+});
 
 // ------------------------------------------------------------------ 5. every resource/operation pair
 await step('all operations', async () => {

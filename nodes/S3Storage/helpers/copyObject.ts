@@ -22,6 +22,9 @@ import {
 } from './writeOptions';
 
 const MiB = 1024 * 1024;
+/** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
+const MULTIPART_THRESHOLD_MIB = MAX_COPY_OBJECT_SIZE / MiB;
+const DEFAULT_COPY_PART_SIZE_MIB = DEFAULT_COPY_PART_SIZE / MiB;
 
 export type CopyKind = 'copy' | 'move';
 
@@ -113,7 +116,7 @@ export function copyProperties(kind: CopyKind): INodeProperties[] {
 				displayName: 'Multipart Copy Above (MiB)',
 				name: 'multipartThresholdMiB',
 				type: 'number',
-				default: MAX_COPY_OBJECT_SIZE / MiB,
+				default: MULTIPART_THRESHOLD_MIB,
 				typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
 				description:
 					'Objects larger than this are copied in parts (UploadPartCopy) instead of one CopyObject. S3 requires it above 5 GiB (5,120 MiB); some stores need less.',
@@ -130,7 +133,7 @@ export function copyProperties(kind: CopyKind): INodeProperties[] {
 				displayName: 'Part Size (MiB)',
 				name: 'partSizeMiB',
 				type: 'number',
-				default: DEFAULT_COPY_PART_SIZE / MiB,
+				default: DEFAULT_COPY_PART_SIZE_MIB,
 				typeOptions: { minValue: 5, maxValue: MAX_COPY_OBJECT_SIZE / MiB },
 				description: 'Part size of a multipart copy (raised automatically if the object would need more than 10,000 parts)',
 			},

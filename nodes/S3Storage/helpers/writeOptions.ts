@@ -102,7 +102,7 @@ export const metadataOption: INodeProperties = {
 			displayName: 'Entry',
 			name: 'entries',
 			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. customer-id' },
+				{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. customer-number' },
 				{ displayName: 'Value', name: 'value', type: 'string', default: '', placeholder: 'e.g. 4711' },
 			],
 		},

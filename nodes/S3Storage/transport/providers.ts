@@ -172,10 +172,7 @@ export function resolveEndpoint(settings: EndpointSettings): ResolvedEndpoint {
 	}
 	if (endpoint !== undefined) {
 		if (!/^https?:\/\//i.test(endpoint)) endpoint = `https://${endpoint}`;
-		try {
-			new URL(endpoint);
-		} catch {
-			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error
+		if (!URL.canParse(endpoint)) {
 			throw new EndpointSettingsError(
 				`The endpoint "${endpoint}" is not a valid URL: use a form such as https://s3.example.com or http://127.0.0.1:9000`,
 			);
