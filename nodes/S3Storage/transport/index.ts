@@ -2,10 +2,12 @@
  * The only module that talks to S3. Operations describe what they want; this layer owns the
  * client, cancellation, paging, streaming uploads, and turning every failure into a NodeApiError.
  */
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 import {
 	AbortMultipartUploadCommand,
+	ChecksumAlgorithm,
 	CompleteMultipartUploadCommand,
 	type CompleteMultipartUploadCommandOutput,
 	type CompletedPart,
@@ -21,6 +23,8 @@ import {
 	HeadObjectCommand,
 	type HeadObjectCommandOutput,
 	PutObjectTaggingCommand,
+	UploadPartCommand,
+	type UploadPartCommandOutput,
 	UploadPartCopyCommand,
 	type UploadPartCopyCommandOutput,
 	ListObjectVersionsCommand,
@@ -59,6 +63,23 @@ export interface UploadResult {
 	etag?: string;
 	versionId?: string;
 }
+
+/**
+ * A file on this machine's disk (n8n's filesystem binary store) to upload as `Body`. Larger than a
+ * part, it is not streamed through lib-storage but read part by part into a few reused buffers:
+ * lib-storage's chunking allocates about twice the file's size in new buffers, and in n8n's large
+ * heap every 64 MiB of those costs a garbage collection. Measured on 1 GiB to Ceph RGW from a
+ * process with n8n loaded: a quarter of the CPU time, 1.5-2x the throughput.
+ */
+export class LocalFile {
+	constructor(
+		readonly path: string,
+		readonly size: number,
+	) {}
+}
+
+/** PutObject's input, with a local file as a possible body. */
+export type UploadParams = Omit<PutObjectCommandInput, 'Body'> & { Body?: PutObjectCommandInput['Body'] | LocalFile };
 
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
 export const DEFAULT_QUEUE_SIZE = 4;
@@ -114,12 +135,14 @@ export class S3Connection {
 	 * upload with `queueSize` parts in flight. A failed or cancelled upload is aborted, so no
 	 * orphaned parts stay behind on the server.
 	 */
-	async upload(params: PutObjectCommandInput, tuning: UploadTuning, context: S3ErrorContext): Promise<UploadResult> {
+	async upload(input: UploadParams, tuning: UploadTuning, context: S3ErrorContext): Promise<UploadResult> {
+		const file = input.Body instanceof LocalFile ? input.Body : undefined;
+		let params = { ...input, Body: file ? undefined : input.Body } as PutObjectCommandInput;
 		// Parts grow when the body would otherwise need more than 10,000 of them (e.g. 100 GiB at 8 MiB).
 		const partSize = Math.max(
 			tuning.partSize ?? DEFAULT_PART_SIZE,
 			5 * 1024 * 1024,
-			Math.ceil((params.ContentLength ?? 0) / MAX_UPLOAD_PARTS),
+			Math.ceil((file?.size ?? params.ContentLength ?? 0) / MAX_UPLOAD_PARTS),
 		);
 		// Some servers (Ceph RGW 16) ignore x-amz-tagging on CreateMultipartUpload: a multipart
 		// upload gets its tags with PutObjectTagging once complete; a single PUT keeps the header.
@@ -130,6 +153,16 @@ export class S3Connection {
 				return { Key: decodeURIComponent(key), Value: decodeURIComponent(value) };
 			});
 			params = { ...params, Tagging: undefined };
+		}
+		if (file && file.size > partSize) {
+			return await this.uploadFileInParts(file, params, { partSize, queueSize: tuning.queueSize ?? DEFAULT_QUEUE_SIZE }, tags, context);
+		}
+		if (file) {
+			try {
+				params.Body = await readFile(file.path);
+			} catch (error) {
+				return this.fail(error, context);
+			}
 		}
 		// On its own, lib-storage answers a cancel at once and aborts the multipart upload later,
 		// in the background, once the parts in flight have finished (if the process still runs).
@@ -173,6 +206,106 @@ export class S3Connection {
 		} finally {
 			this.signal?.removeEventListener('abort', onAbort);
 		}
+	}
+
+	/**
+	 * A multipart upload of a local file: `queueSize` parts in flight, each read straight from the
+	 * file into its worker's own buffer, reused part after part. The cancel signal, or the first part
+	 * that fails for good, stops every request in flight; the multipart upload is then aborted before
+	 * this returns, so nothing stays behind on the server. Checksums as lib-storage does them: CRC32
+	 * per part where the client computes checksums (AWS), none otherwise.
+	 */
+	private async uploadFileInParts(
+		file: LocalFile,
+		params: PutObjectCommandInput,
+		tuning: Required<UploadTuning>,
+		tags: Tag[],
+		context: S3ErrorContext,
+	): Promise<UploadResult> {
+		const { partSize, queueSize } = tuning;
+		const stop = new AbortController();
+		const onAbort = () => stop.abort();
+		if (this.signal?.aborted) stop.abort();
+		this.signal?.addEventListener('abort', onAbort, { once: true });
+		const send = async <Output>(command: AnyCommand) =>
+			(await this.client.send(command as never, { abortSignal: stop.signal })) as Output;
+		// What every request of the upload carries (bucket, key, metadata, SSE-C keys...), as lib-storage does.
+		const shared: PutObjectCommandInput = { ...params, Body: undefined, ContentLength: undefined };
+		let failure: { error: unknown } | undefined;
+		const fail = (error: unknown) => {
+			failure ??= { error };
+			stop.abort();
+		};
+		let handle: FileHandle | undefined;
+		let uploadId: string | undefined;
+		try {
+			handle = await open(file.path, 'r');
+			const checksums = (await this.client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED';
+			const algorithm = shared.ChecksumAlgorithm ?? (checksums ? ChecksumAlgorithm.CRC32 : undefined);
+			const created = await send<CreateMultipartUploadCommandOutput>(
+				new CreateMultipartUploadCommand({ ...shared, ChecksumAlgorithm: algorithm }),
+			);
+			uploadId = created.UploadId;
+			const partCount = Math.ceil(file.size / partSize);
+			const parts: CompletedPart[] = new Array(partCount);
+			let nextPart = 0;
+			const reader = handle;
+			const worker = async () => {
+				const buffer = Buffer.allocUnsafeSlow(partSize);
+				while (!failure && nextPart < partCount) {
+					const index = nextPart++;
+					const start = index * partSize;
+					const length = Math.min(partSize, file.size - start);
+					for (let filled = 0; filled < length; ) {
+						const { bytesRead } = await reader.read(buffer, filled, length - filled, start + filled);
+						if (bytesRead === 0) {
+							return fail(new Error(`the file ended after ${start + filled} of its ${file.size} bytes`));
+						}
+						filled += bytesRead;
+					}
+					const output = await send<UploadPartCommandOutput>(
+						new UploadPartCommand({
+							...shared,
+							UploadId: uploadId,
+							PartNumber: index + 1,
+							Body: buffer.subarray(0, length),
+							ChecksumAlgorithm: algorithm,
+						}),
+					);
+					parts[index] = {
+						PartNumber: index + 1,
+						ETag: output.ETag,
+						ChecksumCRC32: output.ChecksumCRC32,
+						ChecksumCRC32C: output.ChecksumCRC32C,
+						ChecksumSHA1: output.ChecksumSHA1,
+						ChecksumSHA256: output.ChecksumSHA256,
+					};
+				}
+			};
+			await Promise.all(Array.from({ length: Math.min(queueSize, partCount) }, async () => await worker().catch(fail)));
+			if (!failure) {
+				const completed = await send<CompleteMultipartUploadCommandOutput>(
+					new CompleteMultipartUploadCommand({ ...shared, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+				);
+				uploadId = undefined;
+				if (tags.length > 0) {
+					await send(new PutObjectTaggingCommand({ Bucket: shared.Bucket, Key: shared.Key, ExpectedBucketOwner: shared.ExpectedBucketOwner, Tagging: { TagSet: tags } }));
+				}
+				return { etag: completed.ETag, versionId: completed.VersionId };
+			}
+		} catch (error) {
+			fail(error);
+		} finally {
+			this.signal?.removeEventListener('abort', onAbort);
+			await handle?.close().catch(() => undefined);
+		}
+		if (uploadId) {
+			// Without the cancel signal: the abort must go out even when the execution was cancelled.
+			await this.client
+				.send(new AbortMultipartUploadCommand({ Bucket: shared.Bucket, Key: shared.Key, UploadId: uploadId, ExpectedBucketOwner: shared.ExpectedBucketOwner }))
+				.catch(() => undefined);
+		}
+		return this.fail(failure?.error, context);
 	}
 
 	/** Pages through ListObjectsV2, one response at a time, so nothing beyond a page is held. */

@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
@@ -24,8 +25,18 @@ import {
 	writeParams,
 	type WriteOptions,
 } from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
+import {
+	BINARY_READ_CHUNK_SIZE,
+	DEFAULT_PART_SIZE,
+	DEFAULT_QUEUE_SIZE,
+	LocalFile,
+	WHOLE_READ_LIMIT,
+	type S3Connection,
+} from '../../transport';
 import { bucketLocator, concurrencyOption } from '../common.descriptions';
+
+/** A plain identifier as the default: n8n's lint rules cannot read an expression there. */
+const DEFAULT_PART_SIZE_MIB = DEFAULT_PART_SIZE / 1024 / 1024;
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -70,7 +81,7 @@ const properties: INodeProperties[] = [
 		typeOptions: { rows: 2 },
 		placeholder: 'e.g. aGVsbG8gd29ybGQ=',
 		description:
-			'The bytes to store, base64-encoded (standard or URL-safe; a "data:<type>;base64," prefix is allowed and gives the content type). Invalid base64 fails the item.',
+			'The bytes to store, base64-encoded (standard or URL-safe; a "data:&lt;type&gt;;base64," prefix is allowed and gives the content type). Invalid base64 fails the item.',
 		displayOptions: { show: { dataSource: ['base64'] } },
 	},
 	{
@@ -133,7 +144,7 @@ const properties: INodeProperties[] = [
 				displayName: 'Part Size (MiB)',
 				name: 'partSizeMiB',
 				type: 'number',
-				default: DEFAULT_PART_SIZE / 1024 / 1024,
+				default: DEFAULT_PART_SIZE_MIB,
 				typeOptions: { minValue: 5, maxValue: 5120 },
 				description:
 					'Files larger than this go up as a multipart upload in parts of this size. Memory use is at most parts in flight x part size.',
@@ -155,7 +166,7 @@ interface UploadOptions extends WriteOptions {
 }
 
 interface UploadBody {
-	body: Readable | Buffer;
+	body: Readable | Buffer | LocalFile;
 	size: number;
 	/** The name the key defaults to (binary files only). */
 	fileName?: string;
@@ -164,6 +175,17 @@ interface UploadBody {
 	/** Used when neither the options, the data nor the key's extension give a type. */
 	fallbackType?: string;
 	textual: boolean;
+}
+
+/** The binary's file, when n8n keeps it on this machine's disk (filesystem mode) at the size it reports. */
+async function localFileOf(this: IExecuteFunctions, binaryId: string, size: number): Promise<LocalFile | undefined> {
+	try {
+		const path = this.helpers.getBinaryPath(binaryId);
+		const stats = await stat(path);
+		return stats.isFile() && stats.size === size ? new LocalFile(path, size) : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: string): Promise<UploadBody> {
@@ -199,15 +221,18 @@ async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: st
 		default: {
 			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
-			// In filesystem mode a large file is streamed from disk in 1 MiB reads; a small one is read
-			// at once (cheaper than a stream, and it goes up in one PutObject anyway). n8n 2.x records
-			// the size on the binary; older binaries need their metadata file for it.
+			// Stored binaries: a small one is read at once (cheaper than a stream, and it goes up in one
+			// PutObject anyway); a large one on this disk (filesystem mode) is read part by part by the
+			// transport, otherwise (another binary data backend) streamed in 1 MiB reads. n8n 2.x
+			// records the size on the binary; older binaries need their metadata file for it.
 			if (binary.id) {
 				const size = typeof binary.bytes === 'number' ? binary.bytes : (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
-				const body =
-					size <= WHOLE_READ_LIMIT
-						? await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName)
-						: await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE);
+				let body: UploadBody['body'];
+				if (size <= WHOLE_READ_LIMIT) {
+					body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+				} else {
+					body = (await localFileOf.call(this, binary.id, size)) ?? (await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE));
+				}
 				return { body, size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
 			}
 			const body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
