@@ -18,7 +18,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import type { DescribedError } from './errors';
+import { TLS_CODES, type DescribedError } from './errors';
 import { EndpointSettingsError } from './providers';
 
 /** The environment variable an n8n administrator sets to `true` to allow machine identity. */
@@ -438,17 +438,6 @@ interface SdkErrorLike {
 	$metadata?: { httpStatusCode?: number };
 	cause?: unknown;
 }
-
-const TLS_CODES = new Set([
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'CERT_HAS_EXPIRED',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_SSL_WRONG_VERSION_NUMBER',
-	'EPROTO',
-]);
 
 function connectionCode(error: unknown): string | undefined {
 	let current: unknown = error;

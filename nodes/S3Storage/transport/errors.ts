@@ -39,7 +39,8 @@ const NETWORK_CODES: Record<string, string> = {
 	TimeoutError: 'the connection timed out',
 };
 
-const TLS_CODES = new Set([
+/** Node's codes for a TLS connection that could not be verified or set up. */
+export const TLS_CODES = new Set([
 	'DEPTH_ZERO_SELF_SIGNED_CERT',
 	'SELF_SIGNED_CERT_IN_CHAIN',
 	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
