@@ -110,4 +110,7 @@ function toolCommand(tool, job, target) {
 	return `unknown tool ${tool}`;
 }
 
-module.exports = { detectTools, toolEnv, toolCommand };
+/** The scenario kinds both tools have a command for (Delete Many has none). */
+const TOOL_KINDS = ['upload', 'download', 'upload-items', 'download-items', 'list', 'delete-folder'];
+
+module.exports = { detectTools, toolEnv, toolCommand, TOOL_KINDS };
