@@ -4,9 +4,6 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-// The field lives with the other shared fields; download.operation.ts still imports it from here.
-export { versionIdOption } from '../actions/common.descriptions';
-
 /** A Range header from "bytes=0-99", "0-99", "500-" or "-100"; undefined when empty. */
 export function byteRangeOf(this: IExecuteFunctions, value: string | undefined, itemIndex: number): string | undefined {
 	const text = (value ?? '').replace(/\s+/g, '');

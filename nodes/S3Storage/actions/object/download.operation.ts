@@ -3,51 +3,43 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { byteRangeOf, versionIdOption } from '../../helpers/objectRead';
-import { compact, fileNameOfKey, getBucket, getKey, updateDisplayOptions } from '../../helpers/utils';
+import { byteRangeOf } from '../../helpers/objectRead';
+import { compact, fileNameOfKey, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField } from '../common.descriptions';
+import {
+	binaryOutputField,
+	bucketLocator,
+	concurrencyOption,
+	objectKeyField,
+	optionsCollection,
+	versionIdOption,
+} from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
-	{
-		displayName: 'Put Output File in Field',
-		name: 'binaryPropertyName',
-		type: 'string',
-		default: 'data',
-		required: true,
-		placeholder: 'e.g. data',
-		hint: 'The name of the output binary field to put the file in',
-	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			concurrencyOption,
-			{
-				displayName: 'File Name',
-				name: 'fileName',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. report.pdf',
-				description: 'The binary\'s file name. Defaults to the last part of the key.',
-			},
-			{
-				displayName: 'Range',
-				name: 'range',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. bytes=0-99',
-				description:
-					'Download only these bytes: "bytes=0-99" (or "0-99") for the first 100, "500-" from byte 500 on, "-100" for the last 100',
-			},
-			versionIdOption,
-		],
-	},
+	binaryOutputField,
+	optionsCollection([
+		concurrencyOption,
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. report.pdf',
+			description: 'The binary\'s file name. Defaults to the last part of the key.',
+		},
+		{
+			displayName: 'Range',
+			name: 'range',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. bytes=0-99',
+			description:
+				'Download only these bytes: "bytes=0-99" (or "0-99") for the first 100, "500-" from byte 500 on, "-100" for the last 100',
+		},
+		versionIdOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['download'] } }, properties);
@@ -60,9 +52,9 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string; range?: string; versionId?: string };
+	const options = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string; range?: string };
 	const range = byteRangeOf.call(this, options.range, itemIndex);
-	const versionId = options.versionId?.trim() || undefined;
+	const versionId = getVersionId.call(this, itemIndex);
 
 	const response = await connection.send<GetObjectCommandOutput>(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }), {
 		action: 'download',
