@@ -41,6 +41,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { runPool } from '../helpers/pool';
 import { getClient, type S3StorageCredentials } from './client';
 import { toNodeApiError, type S3ErrorContext } from './errors';
 import { EndpointSettingsError, type ResolvedEndpoint } from './providers';
@@ -429,51 +430,39 @@ export class S3Connection {
 			MAX_COPY_OBJECT_SIZE,
 		);
 		const partCount = Math.ceil(size / partSize);
-		const parts: CompletedPart[] = new Array(partCount);
-		let nextPart = 0;
-		let failure: { error: unknown } | undefined;
-		const worker = async () => {
-			while (!failure && nextPart < partCount) {
-				const index = nextPart++;
+		let failure: { error: unknown };
+		try {
+			const parts = await runPool(partCount, tuning.queueSize ?? DEFAULT_QUEUE_SIZE, async (index): Promise<CompletedPart> => {
 				const start = index * partSize;
 				const end = Math.min(start + partSize, size) - 1;
-				try {
-					const output = await this.send<UploadPartCopyCommandOutput>(
-						new UploadPartCopyCommand({
-							Bucket: bucket,
-							Key: key,
-							UploadId: uploadId,
-							PartNumber: index + 1,
-							CopySource: copySource,
-							CopySourceRange: `bytes=${start}-${end}`,
-							CopySourceIfMatch: head.ETag,
-						}),
-						context,
-					);
-					parts[index] = { PartNumber: index + 1, ETag: output.CopyPartResult?.ETag };
-				} catch (error) {
-					failure ??= { error };
-				}
-			}
-		};
-		await Promise.all(Array.from({ length: Math.min(tuning.queueSize ?? DEFAULT_QUEUE_SIZE, partCount) }, worker));
-		if (!failure) {
-			try {
-				const completed = await this.send<CompleteMultipartUploadCommandOutput>(
-					new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+				const output = await this.send<UploadPartCopyCommandOutput>(
+					new UploadPartCopyCommand({
+						Bucket: bucket,
+						Key: key,
+						UploadId: uploadId,
+						PartNumber: index + 1,
+						CopySource: copySource,
+						CopySourceRange: `bytes=${start}-${end}`,
+						CopySourceIfMatch: head.ETag,
+					}),
 					context,
 				);
-				if (tagSet.length > 0) {
-					// Set once complete: some servers (Ceph RGW 16) ignore tags given to CreateMultipartUpload.
-					await this.send(
-						new PutObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: completed.VersionId, Tagging: { TagSet: tagSet } }),
-						{ ...context, action: 'set the copied tags on' },
-					);
-				}
-				return { etag: completed.ETag, versionId: completed.VersionId, sourceVersionId: head.VersionId, size, parts: partCount };
-			} catch (error) {
-				failure = { error };
+				return { PartNumber: index + 1, ETag: output.CopyPartResult?.ETag };
+			});
+			const completed = await this.send<CompleteMultipartUploadCommandOutput>(
+				new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+				context,
+			);
+			if (tagSet.length > 0) {
+				// Set once complete: some servers (Ceph RGW 16) ignore tags given to CreateMultipartUpload.
+				await this.send(
+					new PutObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: completed.VersionId, Tagging: { TagSet: tagSet } }),
+					{ ...context, action: 'set the copied tags on' },
+				);
 			}
+			return { etag: completed.ETag, versionId: completed.VersionId, sourceVersionId: head.VersionId, size, parts: partCount };
+		} catch (error) {
+			failure = { error };
 		}
 		// Without the cancel signal: the abort must go out even when the execution was cancelled.
 		await this.client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
