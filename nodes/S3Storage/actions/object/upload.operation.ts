@@ -33,7 +33,7 @@ import {
 	WHOLE_READ_LIMIT,
 	type S3Connection,
 } from '../../transport';
-import { bucketLocator, concurrencyOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 /** A plain identifier as the default: n8n's lint rules cannot read an expression there. */
 const DEFAULT_PART_SIZE_MIB = DEFAULT_PART_SIZE / 1024 / 1024;
@@ -101,59 +101,52 @@ const properties: INodeProperties[] = [
 		description:
 			'The object\'s key (ILLA\'s "upload object name"). For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			aclOption,
-			cacheControlOption,
-			concurrencyOption,
-			contentDispositionOption,
-			{
-				displayName: 'Content Type',
-				name: 'contentType',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. application/pdf',
-				description:
-					'The MIME type stored with the object. Defaults to the binary\'s MIME type (or the data URL\'s), then to the type the key\'s extension suggests.',
-			},
-			doNotOverwriteOption,
-			{
-				displayName: 'Folder',
-				name: 'folder',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. invoices/2024',
-				description: 'Prefix put in front of the key (or of the file name when Key is empty), joined with a "/"',
-			},
-			kmsKeyIdOption,
-			metadataOption,
-			{
-				displayName: 'Parallel Parts',
-				name: 'queueSize',
-				type: 'number',
-				default: DEFAULT_QUEUE_SIZE,
-				typeOptions: { minValue: 1, maxValue: 32 },
-				description: 'How many parts of one large file are uploaded at the same time',
-			},
-			{
-				displayName: 'Part Size (MiB)',
-				name: 'partSizeMiB',
-				type: 'number',
-				default: DEFAULT_PART_SIZE_MIB,
-				typeOptions: { minValue: 5, maxValue: 5120 },
-				description:
-					'Files larger than this go up as a multipart upload in parts of this size. Memory use is at most parts in flight x part size.',
-			},
-			serverSideEncryptionOption,
-			storageClassOption,
-			tagsOption,
-		],
-	},
+	optionsCollection([
+		aclOption,
+		cacheControlOption,
+		concurrencyOption,
+		contentDispositionOption,
+		{
+			displayName: 'Content Type',
+			name: 'contentType',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. application/pdf',
+			description:
+				'The MIME type stored with the object. Defaults to the binary\'s MIME type (or the data URL\'s), then to the type the key\'s extension suggests.',
+		},
+		doNotOverwriteOption,
+		{
+			displayName: 'Folder',
+			name: 'folder',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. invoices/2024',
+			description: 'Prefix put in front of the key (or of the file name when Key is empty), joined with a "/"',
+		},
+		kmsKeyIdOption,
+		metadataOption,
+		{
+			displayName: 'Parallel Parts',
+			name: 'queueSize',
+			type: 'number',
+			default: DEFAULT_QUEUE_SIZE,
+			typeOptions: { minValue: 1, maxValue: 32 },
+			description: 'How many parts of one large file are uploaded at the same time',
+		},
+		{
+			displayName: 'Part Size (MiB)',
+			name: 'partSizeMiB',
+			type: 'number',
+			default: DEFAULT_PART_SIZE_MIB,
+			typeOptions: { minValue: 5, maxValue: 5120 },
+			description:
+				'Files larger than this go up as a multipart upload in parts of this size. Memory use is at most parts in flight x part size.',
+		},
+		serverSideEncryptionOption,
+		storageClassOption,
+		tagsOption,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['upload'] } }, properties);
