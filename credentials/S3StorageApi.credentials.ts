@@ -266,12 +266,30 @@ export class S3StorageApi implements ICredentialType {
 			],
 		},
 		{
+			displayName: 'Idle Timeout (Seconds)',
+			name: 'idleTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 60,
+			description:
+				'How long a request may wait without receiving anything (before the answer starts, or in the middle of a download) before it is tried again',
+		},
+		{
 			displayName: 'Max Attempts',
 			name: 'maxAttempts',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 10 },
-			default: 3,
-			description: 'How many times a request is tried before failing (the SDK\'s standard retry mode, with backoff)',
+			typeOptions: { minValue: 1, maxValue: 20 },
+			default: 10,
+			description:
+				'How many times a request is tried before failing. Throttling (503 Slow Down), server errors, timeouts and dropped connections are retried with growing pauses (0.5 s doubling up to 20 s), which rides through a server restart of several seconds.',
+		},
+		{
+			displayName: 'Response Timeout (Seconds)',
+			name: 'responseTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 300,
+			description: 'The longest time from sending a request (its body included) until the server starts to answer, however busy the connection',
 		},
 	];
 }

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 
-import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -11,7 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { binaryOutputField, bucketLocator } from '../S3Storage/actions/common.descriptions';
-import { runPool } from '../S3Storage/helpers/pool';
+import { runPool } from '../S3Storage/transport';
 import { compact, fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
 import { s3StorageApiTest } from '../S3Storage/methods/credentialTest';
 import { searchBuckets } from '../S3Storage/methods/listSearch';
@@ -231,10 +230,8 @@ async function toItems(
 			storageClass: object.storageClass,
 		});
 		if (!binaryPropertyName) return { json };
-		const response = await connection.sendUnlessNotFound<GetObjectCommandOutput>(
-			new GetObjectCommand({ Bucket: bucket, Key: object.key }),
-			{ action: 'download', bucket, key: object.key },
-		);
+		const response = await connection.getObject({ Bucket: bucket, Key: object.key },
+			{ action: 'download', bucket, key: object.key }, { tolerateNotFound: true },);
 		// Deleted between the listing and the download: nothing left to report.
 		if (!response) return undefined;
 		const binary = await this.helpers.prepareBinaryData(

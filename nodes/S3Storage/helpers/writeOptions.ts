@@ -12,6 +12,8 @@ import type {
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { UploadParams } from '../transport';
+
 export const aclOption: INodeProperties = {
 	displayName: 'ACL',
 	name: 'acl',
@@ -229,13 +231,6 @@ export function tagSetOf(this: IExecuteFunctions, itemIndex: number, tags: TagEn
 	return tagSet;
 }
 
-/** The `x-amz-tagging` header form of a tag set: percent-encoded `key=value` pairs. */
-export function taggingHeaderOf(tagSet: Tag[]): string | undefined {
-	if (tagSet.length === 0) return undefined;
-	// Not URLSearchParams: it writes spaces as "+", which S3 servers (RGW among them) keep as a plus.
-	return tagSet.map((tag) => `${encodeURIComponent(tag.Key ?? '')}=${encodeURIComponent(tag.Value ?? '')}`).join('&');
-}
-
 /** Tags as a plain object, for output items. */
 export function tagsToObject(tagSet: Tag[] | undefined): Record<string, string> {
 	return Object.fromEntries((tagSet ?? []).map((tag) => [tag.Key ?? '', tag.Value ?? '']));
@@ -253,14 +248,14 @@ export function placementParams(options: WriteOptions): Pick<PutObjectCommandInp
 	};
 }
 
-/** Every upload option as PutObject parameters (also used for multipart uploads by lib-storage). */
-export function writeParams(this: IExecuteFunctions, itemIndex: number, options: WriteOptions): Partial<PutObjectCommandInput> {
+/** Every upload option as upload parameters; the tags travel as a tag set (the transport writes the header). */
+export function writeParams(this: IExecuteFunctions, itemIndex: number, options: WriteOptions): Partial<UploadParams> {
 	return {
 		...placementParams(options),
 		CacheControl: options.cacheControl?.trim() || undefined,
 		ContentDisposition: options.contentDisposition?.trim() || undefined,
 		Metadata: metadataOf.call(this, itemIndex, options.metadata),
-		Tagging: taggingHeaderOf(tagSetOf.call(this, itemIndex, options.tags)),
+		tags: tagSetOf.call(this, itemIndex, options.tags),
 		IfNoneMatch: options.doNotOverwrite ? '*' : undefined,
 	};
 }

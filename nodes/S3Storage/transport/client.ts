@@ -5,8 +5,10 @@ import { Agent as HttpsAgent } from 'node:https';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
-import { assertAuthAllowed, authPlanFor, clearAuthCache, type AuthContext, type AuthFields, type AuthPlan } from './auth';
+import { assertAuthAllowed, authPlanFor, clearAuthCache, type AuthFields, type AuthPlan } from './auth';
+import { addContentMd5 } from './integrity';
 import { resolveEndpoint, type ResolvedEndpoint } from './providers';
+import { retryStrategy } from './retries';
 
 /** The credential's fields, as the form stores them. */
 export interface S3StorageCredentials extends AuthFields {
@@ -20,6 +22,8 @@ export interface S3StorageCredentials extends AuthFields {
 	customCa?: string;
 	checksumMode?: 'auto' | 'whenRequired' | 'whenSupported';
 	maxAttempts?: number;
+	idleTimeout?: number;
+	responseTimeout?: number;
 	[key: string]: unknown;
 }
 
@@ -30,6 +34,10 @@ export interface ClientHandle {
 
 /** Sockets per client: enough for parallel multipart parts and concurrent items. */
 const MAX_SOCKETS = 64;
+const CONNECTION_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_SECONDS = 60;
+export const DEFAULT_RESPONSE_TIMEOUT_SECONDS = 300;
+export const DEFAULT_MAX_ATTEMPTS = 10;
 const MAX_CACHED_CLIENTS = 32;
 
 /**
@@ -37,24 +45,6 @@ const MAX_CACHED_CLIENTS = 32;
  * sessions and keep-alive sockets are reused. Keyed by a hash so no secret sits in a map key.
  */
 const clientCache = new Map<string, ClientHandle>();
-
-export type CredentialsResolver = (
-	credentials: S3StorageCredentials,
-	context: AuthContext,
-	options: { fresh?: boolean },
-) => AuthPlan;
-
-/**
- * Sign-in modes (transport/auth.ts): the form's access keys, the machine identity (the SDK's
- * default chain, allowed by the n8n administrator), or an assumed role. Each returns what the
- * S3 client signs with; temporary credentials are memoized and shared by every client using
- * the credential.
- */
-export const credentialsResolvers: Record<string, CredentialsResolver> = {
-	accessKeys: authPlanFor,
-	machineIdentity: authPlanFor,
-	assumeRole: authPlanFor,
-};
 
 function cacheKey(credentials: S3StorageCredentials, region: string | undefined): string {
 	const sorted = Object.keys(credentials)
@@ -75,10 +65,7 @@ export function buildClientConfig(
 		accountId: credentials.accountId,
 		forcePathStyle: credentials.forcePathStyle,
 	});
-	const authentication = credentials.authentication ?? 'accessKeys';
-	const resolveCredentials = credentialsResolvers[authentication];
-	if (!resolveCredentials) throw new Error(`Unknown authentication mode "${authentication}"`);
-	const auth = resolveCredentials(credentials, { endpoint: resolved.endpoint, region: resolved.region, isAws: resolved.isAws }, options);
+	const auth = authPlanFor(credentials, { endpoint: resolved.endpoint, region: resolved.region, isAws: resolved.isAws }, options);
 
 	const checksumMode = credentials.checksumMode ?? 'auto';
 	const whenRequired = checksumMode === 'whenRequired' || (checksumMode === 'auto' && !resolved.isAws);
@@ -90,8 +77,7 @@ export function buildClientConfig(
 		endpoint: resolved.endpoint,
 		forcePathStyle: resolved.forcePathStyle,
 		credentials: auth.credentials,
-		maxAttempts: credentials.maxAttempts ?? 3,
-		retryMode: 'standard',
+		retryStrategy: retryStrategy(credentials.maxAttempts ?? DEFAULT_MAX_ATTEMPTS),
 		// Non-AWS stores often reject CRC32 checksums (R2, older MinIO) or presign them wrongly.
 		requestChecksumCalculation: whenRequired ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
 		responseChecksumValidation: whenRequired ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
@@ -102,10 +88,20 @@ export function buildClientConfig(
 				rejectUnauthorized: !credentials.acceptSelfSigned,
 				...(ca ? { ca } : {}),
 			}),
-			connectionTimeout: 10_000,
+			connectionTimeout: CONNECTION_TIMEOUT_MS,
+			// Idle: nothing received for this long, before the answer or mid-body, ends the request
+			// (a stall becomes a retried TimeoutError; a stalled body is resumed by download.ts).
+			socketTimeout: seconds(credentials.idleTimeout, DEFAULT_IDLE_TIMEOUT_SECONDS),
+			// Overall: the answer must have started by then, however busy the socket.
+			requestTimeout: seconds(credentials.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_SECONDS),
+			throwOnRequestTimeout: true,
 		}),
 	};
 	return { config, resolved, auth };
+}
+
+function seconds(value: number | undefined, fallback: number): number {
+	return (typeof value === 'number' && value > 0 ? value : fallback) * 1000;
 }
 
 export function getClient(credentials: S3StorageCredentials, regionOverride?: string): ClientHandle {
@@ -115,7 +111,9 @@ export function getClient(credentials: S3StorageCredentials, regionOverride?: st
 	const cached = clientCache.get(key);
 	if (cached) return cached;
 	const { config, resolved } = buildClientConfig(credentials, regionOverride);
-	const handle = { client: new S3Client(config), resolved };
+	const client = new S3Client(config);
+	addContentMd5(client);
+	const handle = { client, resolved };
 	if (clientCache.size >= MAX_CACHED_CLIENTS) {
 		const [oldestKey, oldest] = clientCache.entries().next().value as [string, ClientHandle];
 		oldest.client.destroy();

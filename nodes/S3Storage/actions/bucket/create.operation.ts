@@ -1,4 +1,4 @@
-import { CreateBucketCommand, HeadBucketCommand, type BucketCannedACL, type CreateBucketCommandOutput } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, type BucketCannedACL } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -55,7 +55,7 @@ export async function execute(
 	// ask first so the answer is the same everywhere. Any other answer (403: someone else's bucket,
 	// 301: another region, no permission to ask) leaves it to CreateBucket, whose error says what happened.
 	const exists = await connection
-		.sendUnlessNotFound(new HeadBucketCommand({ Bucket: bucket }), { action: 'read', bucket, itemIndex })
+		.send(new HeadBucketCommand({ Bucket: bucket }), { action: 'read', bucket, itemIndex }, { tolerate: [404] })
 		.then(
 			(head) => head !== undefined,
 			() => false,
@@ -70,7 +70,7 @@ export async function execute(
 	const region = options.region?.trim() || connection.resolved.region;
 	// us-east-1 is S3's default location and must not be sent as a constraint; "auto" is R2/GCS's.
 	const needsConstraint = region && region !== 'us-east-1' && region !== 'auto';
-	const output = await connection.send<CreateBucketCommandOutput>(
+	const output = await connection.send(
 		new CreateBucketCommand({
 			Bucket: bucket,
 			ACL: options.acl && options.acl !== 'private' ? options.acl : undefined,

@@ -1,8 +1,6 @@
 import {
 	GetBucketVersioningCommand,
-	type GetBucketVersioningCommandOutput,
 	HeadBucketCommand,
-	type HeadBucketCommandOutput,
 } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
@@ -31,16 +29,16 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
-	const head = await connection.sendUnlessNotFound<HeadBucketCommandOutput>(new HeadBucketCommand({ Bucket: bucket }), {
+	const head = await connection.send(new HeadBucketCommand({ Bucket: bucket }), {
 		action: 'read',
 		bucket,
 		itemIndex,
-	});
+	}, { tolerate: [404] });
 	if (!head) return [{ json: { bucket, exists: false } }];
 
 	// Failures come back from the transport as NodeApiErrors; only "cannot tell" answers become null.
 	const versioning = await connection
-		.send<GetBucketVersioningCommandOutput>(new GetBucketVersioningCommand({ Bucket: bucket }), {
+		.send(new GetBucketVersioningCommand({ Bucket: bucket }), {
 			action: 'read the versioning status of',
 			bucket,
 			itemIndex,

@@ -1,4 +1,4 @@
-import { ListBucketsCommand, type ListBucketsCommandOutput } from '@aws-sdk/client-s3';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getLimit, updateDisplayOptions } from '../../helpers/utils';
@@ -15,7 +15,7 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const limit = getLimit.call(this, itemIndex);
-	const output = await connection.send<ListBucketsCommandOutput>(new ListBucketsCommand({}), {
+	const output = await connection.send(new ListBucketsCommand({}), {
 		action: 'list buckets',
 		itemIndex,
 	});

@@ -1,4 +1,4 @@
-import { PutObjectCommand, type PutObjectCommandOutput } from '@aws-sdk/client-s3';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
@@ -22,7 +22,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getFolderPrefix.call(this, itemIndex, 'create');
-	const output = await connection.send<PutObjectCommandOutput>(
+	const output = await connection.send(
 		new PutObjectCommand({ Bucket: bucket, Key: key, Body: '', ContentLength: 0 }),
 		{ action: 'create the folder', bucket, key, itemIndex },
 	);

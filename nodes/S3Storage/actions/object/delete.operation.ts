@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, type DeleteObjectCommandOutput } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
@@ -28,7 +28,7 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
 	const versionId = getVersionId.call(this, itemIndex);
-	const output = await connection.send<DeleteObjectCommandOutput>(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
+	const output = await connection.send(new DeleteObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
 		action: 'delete',
 		bucket,
 		key,

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { DELETE_BATCHES_IN_FLIGHT } from '../../helpers/bulkDelete';
 import { parseList } from '../../helpers/objectData';
-import { runPool } from '../../helpers/pool';
+import { runPool } from '../../transport';
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import { DELETE_BATCH_SIZE, type ObjectIdentifier, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';

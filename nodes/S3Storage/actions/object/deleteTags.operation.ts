@@ -28,13 +28,12 @@ export async function execute(
 	const versionId = getVersionId.call(this, itemIndex);
 	const context = { action: 'delete the tags of', bucket, key, itemIndex };
 	let output: DeleteObjectTaggingCommandOutput | PutObjectTaggingCommandOutput | undefined =
-		await connection.sendUnlessNotImplemented<DeleteObjectTaggingCommandOutput>(
+		await connection.send(
 			new DeleteObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId }),
-			context,
-		);
+			context, { tolerate: [501] },);
 	if (!output) {
 		// Stores without DeleteObjectTagging (e.g. s3rver) accept an empty tag set instead.
-		output = await connection.send<PutObjectTaggingCommandOutput>(
+		output = await connection.send(
 			new PutObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: versionId, Tagging: { TagSet: [] } }),
 			context,
 		);

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 
-import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { byteRangeOf } from '../../helpers/objectRead';
@@ -56,7 +55,7 @@ export async function execute(
 	const range = byteRangeOf.call(this, options.range, itemIndex);
 	const versionId = getVersionId.call(this, itemIndex);
 
-	const response = await connection.send<GetObjectCommandOutput>(new GetObjectCommand({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }), {
+	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
 		action: 'download',
 		bucket,
 		key,

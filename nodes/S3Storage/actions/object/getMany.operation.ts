@@ -1,4 +1,4 @@
-import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
@@ -102,7 +102,7 @@ export async function execute(
 	do {
 		// Each request asks for no more than the limit still needs, so a page never ends past the
 		// limit and its continuation token resumes exactly after the last item returned.
-		const page = await connection.send<ListObjectsV2CommandOutput>(
+		const page = await connection.send(
 			new ListObjectsV2Command({
 				Bucket: bucket,
 				Prefix: options.prefix || undefined,

@@ -38,14 +38,14 @@ export async function execute(
 
 	let head: HeadObjectCommandOutput | undefined;
 	if (options.notFoundAsFalse) {
-		head = await connection.sendUnlessNotFound<HeadObjectCommandOutput>(command, context);
+		head = await connection.send(command, context, { tolerate: [404] });
 		if (!head) {
 			// A HEAD answer has no body, so a missing bucket looks like a missing key: ask the bucket.
 			await connection.send(new HeadBucketCommand({ Bucket: bucket }), { action: 'get the metadata of', bucket, itemIndex });
 			return [{ json: compact({ bucket, key, versionId, exists: false }) }];
 		}
 	} else {
-		head = await connection.send<HeadObjectCommandOutput>(command, context);
+		head = await connection.send(command, context);
 	}
 
 	return [

@@ -1,4 +1,4 @@
-import { GetObjectTaggingCommand, type GetObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
@@ -21,7 +21,7 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
-	const output = await connection.send<GetObjectTaggingCommandOutput>(
+	const output = await connection.send(
 		new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) }),
 		{ action: 'get the tags of', bucket, key, itemIndex },
 	);

@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 
-import { GetObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -82,8 +81,7 @@ export async function execute(
 	const maxBytes = Math.floor((options.maxSizeMiB ?? 10) * MiB);
 	const outputField = options.outputField?.trim() || 'objectData';
 
-	const response = await connection.send<GetObjectCommandOutput>(
-		new GetObjectCommand({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) }),
+	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) },
 		{ action: 'read', bucket, key, itemIndex },
 	);
 	const body = response.Body as Readable;

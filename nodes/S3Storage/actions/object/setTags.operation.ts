@@ -1,4 +1,4 @@
-import { PutObjectTaggingCommand, type PutObjectTaggingCommandOutput } from '@aws-sdk/client-s3';
+import { PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
@@ -26,7 +26,7 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
 	const tagSet = tagSetOf.call(this, itemIndex, this.getNodeParameter('tags', itemIndex, {}) as TagEntries);
-	const output = await connection.send<PutObjectTaggingCommandOutput>(
+	const output = await connection.send(
 		new PutObjectTaggingCommand({
 			Bucket: bucket,
 			Key: key,

@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
-import { runPool } from '../../helpers/pool';
+import { runPool } from '../../transport';
 import { compact, getBucket, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
 import {
 	aclOption,

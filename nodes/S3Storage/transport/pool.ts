@@ -1,4 +1,6 @@
 /**
+ * The one bounded-concurrency loop of the package (items, parts, batches).
+ *
  * Runs `task(0)` ... `task(count - 1)` with at most `concurrency` running at once and returns their
  * results in index order. After a failure no new task starts; once the running ones have settled,
  * the first failure is thrown (tasks throw NodeApiError / NodeOperationError already).

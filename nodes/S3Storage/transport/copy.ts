@@ -1,0 +1,139 @@
+/**
+ * Server-side copies. A HeadObject first tells the size (and gives a clear "not found" for a missing
+ * source); up to `multipartThreshold` one CopyObject does it, above it the object is copied in
+ * UploadPartCopy parts (multipart.ts), each pinned to the source's ETag so a source changed mid-copy
+ * fails instead of mixing versions. A failed multipart copy is aborted.
+ */
+import {
+	CopyObjectCommand,
+	type CopyObjectCommandInput,
+	GetObjectTaggingCommand,
+	HeadObjectCommand,
+	type Tag,
+	UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+
+import type { S3Connection } from './connection';
+import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, partSizeFor } from './constants';
+import { quotedEtag } from './integrity';
+import { MultipartUpload } from './multipart';
+
+/** Destination settings a copy may set; the metadata fields apply only when metadata is replaced. */
+export type CopyDestinationSettings = Pick<
+	CopyObjectCommandInput,
+	'ACL' | 'StorageClass' | 'ServerSideEncryption' | 'SSEKMSKeyId' | 'ContentType' | 'Metadata' | 'CacheControl' | 'ContentDisposition'
+>;
+
+export interface CopyParams {
+	sourceBucket: string;
+	sourceKey: string;
+	sourceVersionId?: string;
+	bucket: string;
+	key: string;
+	/** Replace the object's metadata (content type, user metadata, cache control, disposition) with `settings`'. */
+	replaceMetadata: boolean;
+	settings: CopyDestinationSettings;
+}
+
+export interface CopyTuning {
+	/** Objects larger than this (bytes) are copied part by part. S3's CopyObject limit is 5 GiB. */
+	multipartThreshold?: number;
+	/** Bytes per UploadPartCopy part (5 MiB to 5 GiB; raised if the object would need over 10,000 parts). */
+	partSize?: number;
+	/** Parts copied at once. */
+	queueSize?: number;
+}
+
+export interface CopyResult {
+	etag?: string;
+	versionId?: string;
+	sourceVersionId?: string;
+	size: number;
+	/** Parts of a multipart copy; 0 for a single CopyObject. */
+	parts: number;
+}
+
+/** A key as `CopySource` needs it: URL-encoded, slashes kept. */
+export function copySourceOf(bucket: string, key: string, versionId?: string): string {
+	const encodedKey = key.split('/').map(encodeURIComponent).join('/');
+	return `${bucket}/${encodedKey}${versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''}`;
+}
+
+export async function copyObject(connection: S3Connection, params: CopyParams, tuning: CopyTuning, itemIndex?: number): Promise<CopyResult> {
+	const { sourceBucket, sourceKey, bucket, key, replaceMetadata, settings } = params;
+	const sourceVersionId = params.sourceVersionId || undefined;
+	const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex };
+	const context = { action: 'copy to', bucket, key, itemIndex };
+	const head = await connection.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }), sourceContext);
+	const size = head.ContentLength ?? 0;
+	const copySource = copySourceOf(sourceBucket, sourceKey, sourceVersionId);
+	const destination = replaceMetadata
+		? settings
+		: { ACL: settings.ACL, StorageClass: settings.StorageClass, ServerSideEncryption: settings.ServerSideEncryption, SSEKMSKeyId: settings.SSEKMSKeyId };
+
+	if (size <= (tuning.multipartThreshold ?? MAX_COPY_OBJECT_SIZE)) {
+		let output;
+		try {
+			output = await connection.client.send(
+				new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: replaceMetadata ? 'REPLACE' : 'COPY', ...destination }),
+				{ abortSignal: connection.signal },
+			);
+		} catch (error) {
+			// A missing key here is the source (deleted since the HEAD); anything else concerns the destination.
+			return connection.fail(error, (error as { name?: string }).name === 'NoSuchKey' ? sourceContext : context);
+		}
+		return { etag: quotedEtag(output.CopyObjectResult?.ETag), versionId: output.VersionId, sourceVersionId: output.CopySourceVersionId ?? head.VersionId, size, parts: 0 };
+	}
+
+	// Multipart copy: S3 does not carry metadata and tags over here, so they are set explicitly.
+	let kept = {};
+	let tagSet: Tag[] = [];
+	if (!replaceMetadata) {
+		kept = {
+			ContentType: head.ContentType,
+			Metadata: head.Metadata,
+			CacheControl: head.CacheControl,
+			ContentDisposition: head.ContentDisposition,
+			ContentEncoding: head.ContentEncoding,
+			ContentLanguage: head.ContentLanguage,
+		};
+		if (head.TagCount === undefined || head.TagCount > 0) {
+			const tagging = await connection.send(
+				new GetObjectTaggingCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }),
+				{ ...sourceContext, action: 'read the tags of' },
+				{ tolerate: [501] },
+			);
+			tagSet = tagging?.TagSet ?? [];
+		}
+	}
+	const multipart = new MultipartUpload(connection, { Bucket: bucket, Key: key }, context, tagSet);
+	const stopOnCancel = connection.onCancel(() => multipart.stop.abort());
+	const partSize = partSizeFor(size, tuning.partSize ?? DEFAULT_COPY_PART_SIZE, MAX_COPY_OBJECT_SIZE);
+	const partCount = Math.ceil(size / partSize);
+	try {
+		await multipart.create({ Bucket: bucket, Key: key, ...kept, ...destination });
+		const parts = await multipart.parts(partCount, tuning.queueSize ?? DEFAULT_QUEUE_SIZE, async (index, signal) => {
+			const start = index * partSize;
+			const end = Math.min(start + partSize, size) - 1;
+			const output = await connection.client.send(
+				new UploadPartCopyCommand({
+					Bucket: bucket,
+					Key: key,
+					UploadId: multipart.uploadId,
+					PartNumber: index + 1,
+					CopySource: copySource,
+					CopySourceRange: `bytes=${start}-${end}`,
+					CopySourceIfMatch: head.ETag,
+				}),
+				{ abortSignal: signal },
+			);
+			return { PartNumber: index + 1, ETag: output.CopyPartResult?.ETag };
+		});
+		const completed = await multipart.complete(parts);
+		return { ...completed, sourceVersionId: head.VersionId, size, parts: partCount };
+	} catch (error) {
+		throw await multipart.failure(error);
+	} finally {
+		stopOnCancel();
+	}
+}
