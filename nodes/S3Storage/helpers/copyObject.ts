@@ -8,7 +8,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../actions/common.descriptions';
 import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../transport';
-import { bucketFieldValue, compact, getBucket, getKey, getVersionId } from './utils';
+import { bucketFieldValue, compact, getBucket, getKey, getText, getVersionId, resolveBucket } from './utils';
 import {
 	aclOption,
 	kmsKeyIdOption,
@@ -152,14 +152,17 @@ interface CopyOptions extends WriteOptions {
 
 /** Copies (or moves) the item's object and returns its output item. */
 export async function executeCopy(this: IExecuteFunctions, itemIndex: number, connection: S3Connection, kind: CopyKind): Promise<IDataObject> {
-	const sourceBucket = getBucket.call(this, connection, itemIndex, 'bucket');
-	const sourceKey = getKey.call(this, itemIndex, 'key');
-	const destinationName = bucketFieldValue(this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true }));
-	const bucket = destinationName ? getBucket.call(this, connection, itemIndex, 'destinationBucket') : sourceBucket;
-	const key = getKey.call(this, itemIndex, 'destinationKey');
+	const sourceBucket = getBucket.call(this, connection, itemIndex, 'bucket', 'Source Bucket');
+	const sourceKey = getKey.call(this, itemIndex, 'key', 'Source Key');
+	const destinationField = this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true });
+	const destinationName = bucketFieldValue(this.getNode(), destinationField, 'Destination Bucket', itemIndex);
+	const bucket = destinationName
+		? resolveBucket(this.getNode(), destinationName, '', 'node', itemIndex, 'Destination Bucket')
+		: sourceBucket;
+	const key = getKey.call(this, itemIndex, 'destinationKey', 'Destination Key');
 	const replaceMetadata = this.getNodeParameter('metadataDirective', itemIndex, 'copy') === 'replace';
 	const options = this.getNodeParameter('options', itemIndex, {}) as CopyOptions;
-	const sourceVersionId = kind === 'copy' ? getVersionId.call(this, itemIndex, 'sourceVersionId') : undefined;
+	const sourceVersionId = kind === 'copy' ? getVersionId.call(this, itemIndex, 'sourceVersionId', 'Source Version ID') : undefined;
 
 	if (kind === 'move' && bucket === sourceBucket && key === sourceKey) {
 		throw new NodeOperationError(this.getNode(), `Cannot move "${sourceKey}" onto itself`, {
@@ -172,7 +175,7 @@ export async function executeCopy(this: IExecuteFunctions, itemIndex: number, co
 		...placementParams(options),
 		...(replaceMetadata
 			? {
-					ContentType: (this.getNodeParameter('newContentType', itemIndex, '') as string).trim() || undefined,
+					ContentType: getText.call(this, 'newContentType', itemIndex, 'New Content Type').trim() || undefined,
 					Metadata: metadataOf.call(this, itemIndex, this.getNodeParameter('newMetadata', itemIndex, {}) as MetadataEntries) ?? {},
 					CacheControl: (this.getNodeParameter('newCacheControl', itemIndex, '') as string).trim() || undefined,
 					ContentDisposition: (this.getNodeParameter('newContentDisposition', itemIndex, '') as string).trim() || undefined,

@@ -5,6 +5,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { describeType } from './utils';
+
 /** Content types by file extension, for keys whose data does not say what it is. */
 const CONTENT_TYPES: Record<string, string> = {
 	'7z': 'application/x-7z-compressed',
@@ -154,12 +156,6 @@ export function decodeBase64(this: IExecuteFunctions, value: unknown, itemIndex:
 		});
 	}
 	return { data: Buffer.from(text.replace(/-/g, '+').replace(/_/g, '/'), 'base64'), mimeType };
-}
-
-function describeType(value: unknown): string {
-	if (value === null) return 'null';
-	if (Array.isArray(value)) return 'a list';
-	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /**

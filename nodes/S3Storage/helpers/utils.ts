@@ -40,10 +40,43 @@ export function bucketNameProblem(name: string): string | undefined {
 	return 'it must start and end with a letter or digit, without ".." and not look like an IP address';
 }
 
-/** What a bucket field holds, trimmed: a resource locator's value or a plain string ('' when empty). */
-export function bucketFieldValue(value: unknown): string {
-	const field = value as string | INodeParameterResourceLocator | undefined;
-	return (typeof field === 'string' ? field : String(field?.value ?? '')).trim();
+/** How a value's type reads in a message: "an object", "a list", "a boolean", "null". */
+export function describeType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/**
+ * A text field's value as text. An expression can hand a field any value: a number becomes its
+ * digits (a key of 2024 is "2024"); anything else (an object, a list, true, null) is refused before
+ * any request, since as text it would be "[object Object]" and every item would write that one key.
+ * `field` is the name the editor shows; undefined (an expression that found nothing) is empty.
+ */
+export function textOf(node: INode, value: unknown, field: string, itemIndex?: number): string {
+	if (typeof value === 'string') return value;
+	if (value === undefined) return '';
+	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+	const ofItem = itemIndex === undefined ? '' : ` of item ${itemIndex}`;
+	throw new NodeOperationError(node, `The "${field}"${ofItem} is ${describeType(value)}, not text`, {
+		itemIndex,
+		description: `"${field}" needs text. If an expression gives it, pick a text property, e.g. {{ $json.file.name }} rather than {{ $json.file }}, or build the text, e.g. {{ $json.folder + '/' + $json.name }}.`,
+	});
+}
+
+/**
+ * A text parameter of an item, numbers converted and other types refused naming the field; for
+ * fields inside Options, give the path ("options.prefix").
+ */
+export function getText(this: IExecuteFunctions, parameterName: string, itemIndex: number, field: string): string {
+	return textOf(this.getNode(), this.getNodeParameter(parameterName, itemIndex, ''), field, itemIndex);
+}
+
+/** What a bucket field holds as text, trimmed: a resource locator's value or a plain string ('' when empty). */
+export function bucketFieldValue(node: INode, value: unknown, field = 'Bucket', itemIndex?: number): string {
+	const locator = value !== null && typeof value === 'object' && (value as INodeParameterResourceLocator).__rl === true;
+	const inner = locator ? (value as INodeParameterResourceLocator).value : value;
+	return textOf(node, inner, field, itemIndex).trim();
 }
 
 /** Refuses a name S3 would refuse, before any request, saying what is wrong with it. */
@@ -67,8 +100,9 @@ export function resolveBucket(
 	defaultBucket: string,
 	chooseIn: string,
 	itemIndex?: number,
+	field = 'Bucket',
 ): string {
-	const bucket = bucketFieldValue(fieldValue) || defaultBucket;
+	const bucket = bucketFieldValue(node, fieldValue, field, itemIndex) || defaultBucket;
 	if (!bucket) {
 		throw new NodeOperationError(node, 'No bucket given', {
 			itemIndex,
@@ -79,10 +113,16 @@ export function resolveBucket(
 	return bucket;
 }
 
-/** The bucket an item works on: the field's value, or the credential's default bucket. */
-export function getBucket(this: IExecuteFunctions, connection: S3Connection, itemIndex: number, parameterName = 'bucket'): string {
+/** The bucket an item works on: the field's value, or the credential's default bucket. `field` is its name in the editor. */
+export function getBucket(
+	this: IExecuteFunctions,
+	connection: S3Connection,
+	itemIndex: number,
+	parameterName = 'bucket',
+	field = 'Bucket',
+): string {
 	const value = this.getNodeParameter(parameterName, itemIndex, '', { extractValue: true });
-	return resolveBucket(this.getNode(), value, connection.defaultBucket, 'node', itemIndex);
+	return resolveBucket(this.getNode(), value, connection.defaultBucket, 'node', itemIndex, field);
 }
 
 /** S3's limit on a key's length, in bytes of UTF-8. */
@@ -90,13 +130,13 @@ export function isKeyTooLong(key: string): boolean {
 	return Buffer.byteLength(key, 'utf8') > 1024;
 }
 
-/** An object key from a field; S3 keys may hold any character, but not be empty. */
-export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName = 'key'): string {
-	const key = this.getNodeParameter(parameterName, itemIndex, '') as string;
-	if (typeof key !== 'string' || key === '') {
+/** An object key from a field (`field`: its name in the editor); S3 keys may hold any character, but not be empty. */
+export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName = 'key', field = 'Key'): string {
+	const key = getText.call(this, parameterName, itemIndex, field);
+	if (key === '') {
 		throw new NodeOperationError(this.getNode(), 'No object key given', {
 			itemIndex,
-			description: 'Fill in "Key" with the object\'s full key, e.g. "reports/2024/summary.csv".',
+			description: `Fill in "${field}" with the object's full key, e.g. "reports/2024/summary.csv".`,
 		});
 	}
 	if (isKeyTooLong(key)) {
@@ -109,15 +149,46 @@ export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName
 }
 
 /** A version ID option (empty or blank: the current version). */
-export function getVersionId(this: IExecuteFunctions, itemIndex: number, optionName = 'versionId'): string | undefined {
-	const options = this.getNodeParameter('options', itemIndex, {}) as Record<string, string | undefined>;
-	return options[optionName]?.trim() || undefined;
+export function getVersionId(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	optionName = 'versionId',
+	field = 'Version ID',
+): string | undefined {
+	return getText.call(this, `options.${optionName}`, itemIndex, field).trim() || undefined;
 }
 
-/** How many results a list operation returns: its Limit, or all of them with Return All on. */
+/**
+ * A number a field must hold above zero (a size, a count). Expressions can give anything, and the
+ * editor's minimum does not hold for them: a Limit of -1 would otherwise end in "Invalid array length".
+ * Text holding a number is read as that number; `whole` refuses fractions.
+ */
+export function positiveNumberOf(
+	node: INode,
+	value: unknown,
+	field: string,
+	itemIndex: number,
+	options: { whole?: boolean; example: string },
+): number {
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	const valid = typeof number === 'number' && Number.isFinite(number) && number > 0 && (!options.whole || Number.isInteger(number));
+	if (valid) return number;
+	const shown = typeof value === 'string' ? `"${value}"` : typeof value === 'number' ? String(value) : describeType(value);
+	throw new NodeOperationError(
+		node,
+		`The "${field}" of item ${itemIndex} is ${shown}; it must be ${options.whole ? 'a whole number of at least 1' : 'a number above 0'}`,
+		{ itemIndex, description: `Set "${field}" to ${options.example}.` },
+	);
+}
+
+/** How many results a list operation returns: its Limit (a whole number, at least 1), or all of them with Return All on. */
 export function getLimit(this: IExecuteFunctions, itemIndex: number): number {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	return returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, limitField.default) as number);
+	if (returnAll) return Infinity;
+	return positiveNumberOf(this.getNode(), this.getNodeParameter('limit', itemIndex, limitField.default), 'Limit', itemIndex, {
+		whole: true,
+		example: 'how many results to return, e.g. 50, or turn on "Return All"',
+	});
 }
 
 export type ListingEntry = { folder: true; key: string } | { folder: false; key: string; object: _Object };

@@ -2,7 +2,7 @@ import { CreateBucketCommand, HeadBucketCommand, type BucketCannedACL } from '@a
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assertBucketName, compact, updateDisplayOptions } from '../../helpers/utils';
+import { assertBucketName, compact, getText, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { concurrencyOption, optionsCollection } from '../common.descriptions';
 
@@ -49,7 +49,7 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const bucket = (this.getNodeParameter('bucketName', itemIndex) as string).trim();
+	const bucket = getText.call(this, 'bucketName', itemIndex, 'Bucket Name').trim();
 	assertBucketName(this.getNode(), bucket, itemIndex);
 	// Some servers (Ceph RGW, AWS in us-east-1) answer 200 when you create a bucket you already own;
 	// ask first so the answer is the same everywhere. Any other answer (403: someone else's bucket,
@@ -66,8 +66,8 @@ export async function execute(
 			description: 'Use the existing bucket, or choose another name. Bucket > Get tells whether a bucket exists.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL; region?: string };
-	const region = options.region?.trim() || connection.resolved.region;
+	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL };
+	const region = getText.call(this, 'options.region', itemIndex, 'Region').trim() || connection.resolved.region;
 	// us-east-1 is S3's default location and must not be sent as a constraint; "auto" is R2/GCS's.
 	const needsConstraint = region && region !== 'us-east-1' && region !== 'auto';
 	const output = await connection.send(

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isKeyTooLong } from '../../helpers/utils';
+import { getText, isKeyTooLong } from '../../helpers/utils';
 
 /** The folder field of the Folder operations: a key prefix, typed with or without the trailing slash. */
 export function folderPathField(overrides: Partial<INodeProperties> = {}): INodeProperties {
@@ -21,28 +21,34 @@ export function folderPathField(overrides: Partial<INodeProperties> = {}): INode
  * Turns what the user typed into the folder's key prefix: no leading slashes, exactly one trailing
  * slash, so "reports" never matches "reports-old/". Empty stays empty (the bucket's root).
  */
-export function toFolderPrefix(value: unknown): string {
-	const path = String(value ?? '')
+export function toFolderPrefix(value: string): string {
+	const path = value
 		.trim()
 		.replace(/^\/+/, '')
 		.replace(/\/+$/, '');
 	return path ? `${path}/` : '';
 }
 
+/** The folder prefix of an item; `field` is the folder field's name in the editor. Empty is the bucket's root. */
+export function readFolderPrefix(this: IExecuteFunctions, itemIndex: number, field = 'Folder'): string {
+	const prefix = toFolderPrefix(getText.call(this, 'folder', itemIndex, field));
+	if (isKeyTooLong(prefix)) {
+		throw new NodeOperationError(this.getNode(), 'The folder path is longer than 1,024 bytes', {
+			itemIndex,
+			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the path.',
+		});
+	}
+	return prefix;
+}
+
 /** The folder prefix of an item, refusing an empty one where that would mean the whole bucket. */
 export function getFolderPrefix(this: IExecuteFunctions, itemIndex: number, purpose: string): string {
-	const prefix = toFolderPrefix(this.getNodeParameter('folder', itemIndex, ''));
+	const prefix = readFolderPrefix.call(this, itemIndex);
 	if (!prefix) {
 		throw new NodeOperationError(this.getNode(), `No folder given to ${purpose}`, {
 			itemIndex,
 			description:
 				'Fill in "Folder" with a path such as "reports/2024/". An empty folder would mean the whole bucket; to empty a bucket, use Bucket > Delete with "Delete All Objects First".',
-		});
-	}
-	if (isKeyTooLong(prefix)) {
-		throw new NodeOperationError(this.getNode(), 'The folder path is longer than 1,024 bytes', {
-			itemIndex,
-			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the path.',
 		});
 	}
 	return prefix;

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { compact, fileNameOfKey, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, limitField, optionsCollection, returnAllField } from '../common.descriptions';
-import { folderPathField, toFolderPrefix } from './folderPath';
+import { folderPathField, readFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -29,7 +29,7 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
-	const prefix = toFolderPrefix(this.getNodeParameter('folder', itemIndex, ''));
+	const prefix = readFolderPrefix.call(this, itemIndex, 'Parent Folder');
 	const limit = getLimit.call(this, itemIndex);
 
 	const results: INodeExecutionData[] = [];

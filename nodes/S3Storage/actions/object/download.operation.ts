@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { byteRangeOf } from '../../helpers/objectRead';
-import { compact, fileNameOfKey, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
+import { compact, fileNameOfKey, getBucket, getKey, getText, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import {
 	binaryOutputField,
@@ -51,8 +51,8 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const key = getKey.call(this, itemIndex);
 	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as { fileName?: string; range?: string };
-	const range = byteRangeOf.call(this, options.range, itemIndex);
+	const fileName = getText.call(this, 'options.fileName', itemIndex, 'File Name');
+	const range = byteRangeOf.call(this, getText.call(this, 'options.range', itemIndex, 'Range'), itemIndex);
 	const versionId = getVersionId.call(this, itemIndex);
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
@@ -64,7 +64,7 @@ export async function execute(
 	// The body is streamed into n8n's binary store; in filesystem mode it goes to disk as it arrives.
 	const binary = await this.helpers.prepareBinaryData(
 		response.Body as Readable,
-		options.fileName || fileNameOfKey(key),
+		fileName || fileNameOfKey(key),
 		response.ContentType || undefined,
 	);
 	return [

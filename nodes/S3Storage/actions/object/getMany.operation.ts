@@ -1,7 +1,7 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getLimit, getText, listingEntries, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { presignGetObject } from '../../transport/presign';
 import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
@@ -75,13 +75,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getMany'] } }, properties);
 
 interface ListOptions {
-	continuationToken?: string;
-	delimiter?: string;
 	includePresignedUrl?: boolean;
 	maxKeys?: number;
-	prefix?: string;
 	presignExpiryMinutes?: number;
-	startAfter?: string;
 }
 
 export async function execute(
@@ -92,12 +88,25 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const limit = getLimit.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as ListOptions;
-	const maxKeys = Math.min(Math.max(Math.floor(options.maxKeys ?? 1000), 1), 1000);
-	const expiresIn = Math.round((options.presignExpiryMinutes ?? 60) * 60);
+	const maxKeys = Math.min(
+		positiveNumberOf(this.getNode(), options.maxKeys ?? 1000, 'Max Keys per Request', itemIndex, { whole: true, example: 'a number from 1 to 1,000' }),
+		1000,
+	);
+	const expiresIn = options.includePresignedUrl
+		? Math.round(
+				positiveNumberOf(this.getNode(), options.presignExpiryMinutes ?? 60, 'Presigned URL Expiry (Minutes)', itemIndex, {
+					example: 'how many minutes each link works, e.g. 60 (at most 10,080, 7 days)',
+				}) * 60,
+			)
+		: 0;
+	const text = (name: string, field: string) => getText.call(this, `options.${name}`, itemIndex, field) || undefined;
+	const prefix = text('prefix', 'Prefix');
+	const delimiter = text('delimiter', 'Delimiter');
+	const startAfter = text('startAfter', 'Start After');
 	const context = { action: 'list objects in', bucket, itemIndex };
 
 	const results: INodeExecutionData[] = [];
-	let continuationToken = options.continuationToken?.trim() || undefined;
+	let continuationToken = text('continuationToken', 'Continuation Token')?.trim() || undefined;
 	let nextToken: string | undefined;
 	do {
 		// Each request asks for no more than the limit still needs, so a page never ends past the
@@ -105,9 +114,9 @@ export async function execute(
 		const page = await connection.send(
 			new ListObjectsV2Command({
 				Bucket: bucket,
-				Prefix: options.prefix || undefined,
-				Delimiter: options.delimiter || undefined,
-				StartAfter: options.startAfter || undefined,
+				Prefix: prefix,
+				Delimiter: delimiter,
+				StartAfter: startAfter,
 				ContinuationToken: continuationToken,
 				MaxKeys: Math.min(maxKeys, limit - results.length),
 			}),

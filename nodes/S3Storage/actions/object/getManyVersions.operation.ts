@@ -1,7 +1,7 @@
 import type { ObjectVersion, DeleteMarkerEntry } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, getLimit, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getLimit, getText, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 
@@ -47,7 +47,7 @@ export async function execute(
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
-	const prefix = this.getNodeParameter('prefix', itemIndex, '') as string;
+	const prefix = getText.call(this, 'prefix', itemIndex, 'Key or Prefix');
 	const limit = getLimit.call(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as { exactKey?: boolean };
 	const exactKey = Boolean(options.exactKey && prefix);

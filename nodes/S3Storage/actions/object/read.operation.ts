@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { formatBytes, readAtMost } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getKey, getText, getVersionId, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
@@ -45,7 +45,7 @@ const properties: INodeProperties[] = [
 			name: 'maxSizeMiB',
 			type: 'number',
 			default: 10,
-			typeOptions: { minValue: 0, numberPrecision: 2 },
+			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			description:
 				'Larger objects are refused, since the whole content goes into the item. Use Download for large files: it streams them into a binary field.',
 		},
@@ -66,7 +66,6 @@ export const description = updateDisplayOptions({ show: { resource: ['object'], 
 interface ReadOptions {
 	encoding?: BufferEncoding;
 	maxSizeMiB?: number;
-	outputField?: string;
 }
 
 export async function execute(
@@ -78,8 +77,11 @@ export async function execute(
 	const key = getKey.call(this, itemIndex);
 	const readAs = this.getNodeParameter('readAs', itemIndex, 'text') as 'text' | 'json' | 'base64';
 	const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions;
-	const maxBytes = Math.floor((options.maxSizeMiB ?? 10) * MiB);
-	const outputField = options.outputField?.trim() || 'objectData';
+	const maxSizeMiB = positiveNumberOf(this.getNode(), options.maxSizeMiB ?? 10, 'Max Size (MiB)', itemIndex, {
+		example: 'the largest object to read in MiB, e.g. 10 (Download streams objects of any size)',
+	});
+	const maxBytes = Math.floor(maxSizeMiB * MiB);
+	const outputField = getText.call(this, 'options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) },
 		{ action: 'read', bucket, key, itemIndex },

@@ -11,7 +11,7 @@ import {
 	underFolder,
 	withUtf8Charset,
 } from '../../helpers/objectData';
-import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
+import { compact, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
 import {
 	aclOption,
 	cacheControlOption,
@@ -152,8 +152,6 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['upload'] } }, properties);
 
 interface UploadOptions extends WriteOptions {
-	contentType?: string;
-	folder?: string;
 	queueSize?: number;
 	partSizeMiB?: number;
 }
@@ -243,7 +241,9 @@ export async function execute(
 	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'binary') as string;
 	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
 	const extra = writeParams.call(this, itemIndex, options);
-	const givenKey = String(this.getNodeParameter('key', itemIndex, '') ?? '');
+	const givenKey = getText.call(this, 'key', itemIndex, 'Key');
+	const folder = getText.call(this, 'options.folder', itemIndex, 'Folder');
+	const givenType = getText.call(this, 'options.contentType', itemIndex, 'Content Type');
 	const source = await bodyOf.call(this, itemIndex, dataSource);
 
 	const name = givenKey || source.fileName;
@@ -257,8 +257,8 @@ export async function execute(
 					: 'Fill in "Key" with the object\'s key, e.g. "notes/hello.txt".',
 		});
 	}
-	const key = underFolder(options.folder, name);
-	if (Buffer.byteLength(key, 'utf8') > 1024) {
+	const key = underFolder(folder, name);
+	if (isKeyTooLong(key)) {
 		(source.body as Readable).destroy?.();
 		throw new NodeOperationError(this.getNode(), 'The object key is longer than 1,024 bytes', {
 			itemIndex,
@@ -267,8 +267,8 @@ export async function execute(
 	}
 	// Given > the data's own type > the key's extension > the data source's default; a generic
 	// application/octet-stream counts as no type, so an extension can still say more.
-	let contentType = chooseContentType(options.contentType, source.ownType, contentTypeOfKey(key), source.fallbackType);
-	if (source.textual && !options.contentType) contentType = withUtf8Charset(contentType);
+	let contentType = chooseContentType(givenType, source.ownType, contentTypeOfKey(key), source.fallbackType);
+	if (source.textual && !givenType.trim()) contentType = withUtf8Charset(contentType);
 
 	const result = await connection.upload(
 		{ Bucket: bucket, Key: key, Body: source.body, ContentLength: source.size, ContentType: contentType, ...extra },

@@ -4,8 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
-import { runPool } from '../../transport';
-import { compact, getBucket, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
+import { compact, describeType, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
 import {
 	aclOption,
 	cacheControlOption,
@@ -19,7 +18,7 @@ import {
 	writeParams,
 	type WriteOptions,
 } from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
+import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, runPool, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 
 /** Objects of one item uploaded at the same time. */
@@ -97,8 +96,9 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['uploadMany'] } }, properties);
 
 interface UploadManyOptions extends WriteOptions {
-	contentType?: string;
-	folder?: string;
+	/** Read as text by the operation (see `execute`). */
+	contentType: string;
+	folder: string;
 }
 
 interface PlannedObject {
@@ -124,14 +124,30 @@ function planFromLists(this: IExecuteFunctions, itemIndex: number, options: Uplo
 			description: 'Fill in "Object Names" and "Base64 Data List", e.g. ["a.txt"] and ["aGVsbG8="].',
 		});
 	}
-	return names.map((name, index) => {
+	// Two entries for one key would both be uploaded, and which one survives would be a race.
+	const entryOfKey = new Map<string, number>();
+	return names.map((entry, index) => {
+		const name = typeof entry === 'number' && Number.isFinite(entry) ? String(entry) : entry;
 		if (typeof name !== 'string' || name.trim() === '') {
-			throw new NodeOperationError(this.getNode(), `Object name ${index + 1} of item ${itemIndex} is empty or not text`, {
+			const what = typeof name === 'string' ? 'empty' : `${describeType(name)}, not text`;
+			throw new NodeOperationError(this.getNode(), `Object name ${index + 1} of item ${itemIndex} is ${what}`, {
 				itemIndex,
-				description: 'Every entry of "Object Names" must be a key such as "photos/a.png".',
+				description: 'Every entry of "Object Names" must be a key such as "photos/a.png". If an expression builds the list, map it to text, e.g. {{ $json.files.map(file => file.name) }}.',
 			});
 		}
 		const key = underFolder(options.folder, name);
+		const earlier = entryOfKey.get(key);
+		if (earlier !== undefined) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Object names ${earlier + 1} and ${index + 1} of item ${itemIndex} would both upload to "${key}"`,
+				{
+					itemIndex,
+					description: 'Give every object its own name: two uploads to one key overwrite each other, and which one is kept is a matter of chance.',
+				},
+			);
+		}
+		entryOfKey.set(key, index);
 		const decoded = decodeBase64.call(this, data[index], itemIndex, `Base64 data entry ${index + 1} ("${name}")`);
 		return {
 			key,
@@ -186,7 +202,12 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'lists') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as UploadManyOptions;
+	const writeOptions = this.getNodeParameter('options', itemIndex, {}) as WriteOptions;
+	const options: UploadManyOptions = {
+		...writeOptions,
+		contentType: getText.call(this, 'options.contentType', itemIndex, 'Content Type'),
+		folder: getText.call(this, 'options.folder', itemIndex, 'Folder'),
+	};
 	const extra = writeParams.call(this, itemIndex, options);
 	const planned =
 		dataSource === 'binary' ? await planFromBinaries.call(this, itemIndex, options) : planFromLists.call(this, itemIndex, options);
