@@ -1,7 +1,7 @@
 /**
  * Bucket resource: create with ACL and region, get (exists, region, versioning), get many,
- * delete (refused when not empty, or emptied first, versions included), set versioning, and the
- * credential's default bucket as the fallback wherever a bucket is chosen.
+ * delete (refused when not empty, or emptied first, versions included and each stored entry counted
+ * once), set versioning, and the credential's default bucket as the fallback wherever a bucket is chosen.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,11 +9,13 @@ import type { AddressInfo } from 'node:net';
 import {
 	CreateBucketCommand,
 	DeleteBucketCommand,
+	DeleteBucketPolicyCommand,
 	DeleteObjectCommand,
 	GetBucketAclCommand,
 	GetBucketVersioningCommand,
 	HeadBucketCommand,
 	ListObjectVersionsCommand,
+	PutBucketPolicyCommand,
 	PutBucketVersioningCommand,
 	PutObjectCommand,
 } from '@aws-sdk/client-s3';
@@ -236,8 +238,83 @@ describe('Delete', () => {
 			expect(refused.message).toMatch(/is not empty/);
 
 			const [item] = await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(name), options: { emptyFirst: true } });
-			expect(item.json).toMatchObject({ bucket: name, deleted: true });
+			// Each of the 8 stored entries is deleted by its version ID and counted once.
+			expect(item.json).toEqual({ bucket: name, deleted: true, objectsDeleted: 8 });
 			expect(await bucketExists(name)).toBe(false);
+		},
+	);
+
+	(caps.versioning ? it : it.skip)(
+		'counts each stored entry of a versioned bucket once: 2 objects with 2 versions each are 4 entries',
+		async () => {
+			const name = await newBucket('del-count');
+			await client.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+			for (const key of ['a.txt', 'b.txt']) {
+				for (const body of ['1', '2']) await client.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body }));
+			}
+			const [item] = await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(name), options: { emptyFirst: true } });
+			// Deleting the current objects by key first would add 2 delete markers and report 6.
+			expect(item.json).toEqual({ bucket: name, deleted: true, objectsDeleted: 4 });
+			expect(await bucketExists(name)).toBe(false);
+		},
+	);
+
+	(caps.versioning ? it : it.skip)(
+		'empties a versioned bucket of over 1,000 entries, paging through versions of the same key',
+		async () => {
+			const name = await newBucket('del-ver-pages');
+			await client.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+			// 3 keys x 400 versions: a listing page (1,000 entries) ends in the middle of a key's versions.
+			const writes = Array.from({ length: 1_200 }, (_, index) => ({ key: `p/${index % 3}.txt`, body: String(index) }));
+			let next = 0;
+			await Promise.all(
+				Array.from({ length: 24 }, async () => {
+					while (next < writes.length) {
+						const { key, body } = writes[next++];
+						await client.send(new PutObjectCommand({ Bucket: name, Key: key, Body: body }));
+					}
+				}),
+			);
+			await client.send(new DeleteObjectCommand({ Bucket: name, Key: 'p/1.txt' }));
+			const [item] = await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(name), options: { emptyFirst: true } });
+			expect(item.json).toEqual({ bucket: name, deleted: true, objectsDeleted: 1_201 });
+			expect(await bucketExists(name)).toBe(false);
+		},
+		180_000,
+	);
+
+	(caps.versioning ? it : it.skip)(
+		'when some entries cannot be deleted, keeps the bucket and names them, and the rest stay deleted',
+		async () => {
+			const name = await newBucket('del-guarded');
+			await client.send(new PutBucketVersioningCommand({ Bucket: name, VersioningConfiguration: { Status: 'Enabled' } }));
+			await client.send(new PutObjectCommand({ Bucket: name, Key: 'guarded/keep.txt', Body: 'x' }));
+			for (const body of ['1', '2']) await client.send(new PutObjectCommand({ Bucket: name, Key: 'open/go.txt', Body: body }));
+			const policy = {
+				Version: '2012-10-17',
+				Statement: [
+					{
+						Effect: 'Deny',
+						Principal: '*',
+						Action: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+						Resource: [`arn:aws:s3:::${name}/guarded/*`],
+					},
+				],
+			};
+			await client.send(new PutBucketPolicyCommand({ Bucket: name, Policy: JSON.stringify(policy) }));
+			try {
+				const error = await runNodeError({ resource: 'bucket', operation: 'delete', bucket: bucketParam(name), options: { emptyFirst: true } });
+				expect(error.message).toMatch(
+					new RegExp(`^Bucket "${name}" was not deleted: 1 of its entries could not be deleted \\("guarded/keep.txt" \\(version [^)]+\\): AccessDenied\\); 2 were deleted`),
+				);
+				expect(error.description).toMatch(/bucket policy/);
+			} finally {
+				await client.send(new DeleteBucketPolicyCommand({ Bucket: name }));
+			}
+			expect(await bucketExists(name)).toBe(true);
+			const left = await client.send(new ListObjectVersionsCommand({ Bucket: name }));
+			expect((left.Versions ?? []).map((version) => version.Key)).toEqual(['guarded/keep.txt']);
+			expect(left.DeleteMarkers ?? []).toEqual([]);
 		},
 	);
 });

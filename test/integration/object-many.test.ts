@@ -1,10 +1,14 @@
 /**
- * Object > Upload Many (ILLA's "Upload multiple data") and Delete Many (ILLA's key list).
+ * Object > Upload Many (ILLA's "Upload multiple data") and Delete Many (ILLA's key list): one result
+ * per key, also when a batch fails for good; entries that are not keys refused before any delete.
  */
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, DeleteBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
 import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
-import { getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
 
 const bucket = uniqueBucket('obj-many');
 const client = rawClient();
@@ -194,13 +198,122 @@ describe('delete many', () => {
 		expect(await keysUnder('open/')).toEqual([]);
 	});
 
-	it('entries that are not keys are refused; a missing bucket is an error item under Continue On Fail', async () => {
-		const error = await runNodeError({ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: '["ok", 5]' });
-		expect(error.message).toBe('Entry 2 of "Keys" (item 0) is not a key');
+	it('entries that are not keys are refused, naming the entry and the item, before anything is deleted', async () => {
+		await put(['refuse/kept']);
+		const cases: Array<[unknown[], RegExp]> = [
+			[['refuse/kept', { name: 'a.txt' }], /^Entry 2 of "Keys" \(item 0\) is not a key: it is an object without a "key" \(\{"name":"a.txt"\}\)$/],
+			[['refuse/kept', ['a', 'b']], /^Entry 2 of "Keys" \(item 0\) is not a key: it is a list \(\["a","b"\]\)$/],
+			[['refuse/kept', ''], /^Entry 2 of "Keys" \(item 0\) is not a key: it is empty \(""\)$/],
+			[['refuse/kept', true], /^Entry 2 of "Keys" \(item 0\) is not a key: it is a boolean \(true\)$/],
+			[['refuse/kept', null], /^Entry 2 of "Keys" \(item 0\) is not a key: it is null \(null\)$/],
+			[['refuse/kept', { key: { path: 'a' } }], /^Entry 2 of "Keys" \(item 0\) is not a key: its "key" is an object/],
+			[['refuse/kept', { key: 'a', versionId: ['v1'] }], /^Entry 2 of "Keys" \(item 0\) is not a key: its "versionId" is a list/],
+		];
+		for (const [keys, message] of cases) {
+			const error = await runNodeError(
+				{ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: '={{ $json.keys }}' },
+				[{ json: { keys } }] as never,
+			);
+			expect(error.message).toMatch(message);
+			expect(error.description).toMatch(/Nothing was deleted/);
+		}
+		// The valid first entry of every refused list is still there.
+		expect(await keysUnder('refuse/')).toEqual(['refuse/kept']);
+	});
+
+	// s3rver reads a key of digits in DeleteObjects' XML as a number and fails (InternalError).
+	(real ? it : it.skip)('numbers are keys (converted to text), as are {key, versionId} entries', async () => {
+		await put(['2024', 'obj/one']);
+		const items = await runNode({ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: '={{ $json.keys }}' }, [
+			{ json: { keys: [2024, { key: 'obj/one', versionId: null }] } } as never,
+		]);
+		expect(items.map((item) => item.json)).toEqual([
+			{ bucket, key: '2024', deleted: true },
+			{ bucket, key: 'obj/one', deleted: true },
+		]);
+		expect(await keysUnder('2024')).toEqual([]);
+		expect(await keysUnder('obj/')).toEqual([]);
+	});
+
+	it('a missing bucket (every request fails) is an error item under Continue On Fail', async () => {
 		const missing = uniqueBucket('gone');
 		const run = await runSteps([
 			{ name: 'S3', continueOnFail: true, parameters: { resource: 'object', operation: 'deleteMany', bucket: bucketParam(missing), keys: '["a"]' } },
 		]);
 		expect(run.output('S3')![0].json.error).toBe(`Bucket "${missing}" does not exist [item 0]`);
 	});
+
+	it('when one batch fails for good, every key still gets its result: the other batches\' keys deleted, its keys failed', async () => {
+		const keys = Array.from({ length: 3_000 }, (_, i) => `fail3k/${String(i).padStart(5, '0')}`);
+		// Objects in every batch: the first and third batch must delete theirs, the second must leave its own.
+		const stored = [0, 1, 999, 1000, 1500, 1999, 2000, 2999].map((i) => keys[i]);
+		await put(stored);
+		// Every attempt of the DeleteObjects request that holds the second batch (keys 1,000-1,999) is answered 500.
+		const proxy = await startBodyFaultProxy(getTarget().endpoint, (body) =>
+			body.includes(`<Key>${keys[1500]}</Key>`) ? '<Error><Code>InternalError</Code><Message>injected</Message></Error>' : undefined,
+		);
+		try {
+			const items = await runNode(
+				{ resource: 'object', operation: 'deleteMany', bucket: bucketParam(bucket), keys: JSON.stringify(keys) },
+				undefined,
+				{ credential: credentialFor(getTarget(), { endpoint: proxy.url }) },
+			);
+			expect(items).toHaveLength(3_000);
+			expect(items.map((item) => item.json.key)).toEqual(keys);
+			const deletedFlags = items.map((item) => item.json.deleted);
+			expect(deletedFlags.slice(0, 1000).every((flag) => flag === true)).toBe(true);
+			expect(deletedFlags.slice(1000, 2000).every((flag) => flag === false)).toBe(true);
+			expect(deletedFlags.slice(2000).every((flag) => flag === true)).toBe(true);
+			expect(items[1500].json).toMatchObject({ bucket, key: keys[1500], deleted: false, errorCode: 'InternalError' });
+			expect(items[1500].json.errorMessage).toEqual(expect.any(String));
+			expect(proxy.failed).toBeGreaterThanOrEqual(1);
+		} finally {
+			await proxy.close();
+		}
+		expect((await keysUnder('fail3k/')).sort()).toEqual([keys[1000], keys[1500], keys[1999]]);
+	}, 120_000);
 });
+
+/**
+ * A plain HTTP proxy in front of the S3 endpoint that reads each request body and answers HTTP 500
+ * with `answer(body)` when it returns one; everything else is forwarded unchanged (Host included,
+ * so signatures stay valid).
+ */
+async function startBodyFaultProxy(endpoint: string, answer: (body: string) => string | undefined) {
+	const upstream = new URL(endpoint);
+	let failed = 0;
+	const server = createServer((request, response) => {
+		const chunks: Buffer[] = [];
+		request.on('data', (chunk: Buffer) => chunks.push(chunk));
+		request.on('end', () => {
+			const body = Buffer.concat(chunks);
+			const fault = answer(body.toString('utf8'));
+			if (fault !== undefined) {
+				failed += 1;
+				response.writeHead(500, { 'content-type': 'application/xml' }).end(fault);
+				return;
+			}
+			const forwarded = httpRequest(
+				{ host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+				(reply) => {
+					response.writeHead(reply.statusCode ?? 502, reply.headers);
+					reply.pipe(response);
+				},
+			);
+			forwarded.on('error', () => response.destroy());
+			forwarded.end(body);
+		});
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}`,
+		get failed() {
+			return failed;
+		},
+		close: () => new Promise<void>((resolve) => {
+			server.closeAllConnections();
+			server.close(() => resolve());
+		}),
+	};
+}

@@ -20,6 +20,7 @@ import {
 
 import type { IDataObject } from 'n8n-workflow';
 
+import { startCountingProxy } from '../helpers/fakeMetadataServers';
 import { bucketParam, runNode, runNodeError } from '../helpers/harness';
 import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
 
@@ -46,6 +47,8 @@ async function presign(parameters: IDataObject, credential?: IDataObject) {
 		key?: string;
 		headers?: Record<string, string>;
 		fields?: Record<string, string>;
+		requestedExpiresIn?: number;
+		note?: string;
 	};
 }
 
@@ -79,6 +82,9 @@ describe('download URL (GET)', () => {
 		const signed = await presign({ method: 'get', key, expiresIn: 900 });
 		expect(signed).toMatchObject({ bucket, key, method: 'GET', expiresIn: 900 });
 		expect(signed.headers).toBeUndefined();
+		// Long-term keys never expire: nothing is cut short.
+		expect(signed.note).toBeUndefined();
+		expect(signed.requestedExpiresIn).toBeUndefined();
 		const expiresAt = Date.parse(signed.expiresAt);
 		expect(expiresAt).toBeGreaterThanOrEqual(before + 899_000);
 		expect(expiresAt).toBeLessThanOrEqual(Date.now() + 901_000);
@@ -366,5 +372,89 @@ describe('browser form upload (POST policy)', () => {
 			const { fields } = await policy();
 			expect(await post({ ...fields!, key: 'elsewhere/f.png' }, randomBytes(100), { 'Content-Type': 'image/png' })).toBe(403);
 		});
+	});
+});
+
+/*
+ * A URL signed with temporary credentials stops working when they expire, whatever its own expiry
+ * says: the node never promises longer. Ceph RGW's STS issues sessions of 900 s and more.
+ */
+const ROLE = process.env.S3_TEST_ROLE_ARN ?? '';
+const itSts = caps.sts && ROLE ? it : it.skip;
+
+function roleCredential(overrides: IDataObject) {
+	return credentialFor(getTarget(), { authentication: 'assumeRole', sourceCredentials: 'accessKeys', roleArn: ROLE, ...overrides });
+}
+
+describe('URLs signed with temporary credentials', () => {
+	const key = 'temporary/role.txt';
+
+	beforeAll(async () => {
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'signed by a role' }));
+	});
+
+	itSts('a 7-day URL from a 15-minute session expires with the session, and says so', async () => {
+		// The proxy in front of STS shows the session's real Expiration.
+		const sts = await startCountingProxy(getTarget().endpoint);
+		try {
+			const credential = roleCredential({ sessionDuration: 900, stsEndpoint: sts.url, roleSessionName: `presign-${Date.now()}` });
+			const signed = await presign({ method: 'get', key, expiresIn: 604_800 }, credential);
+			const sessionExpiration = Date.parse(/<Expiration>([^<]+)<\/Expiration>/.exec(sts.responses[0])![1]);
+			expect(sessionExpiration - Date.now()).toBeLessThanOrEqual(900_000);
+
+			expect(Date.parse(signed.expiresAt)).toBeLessThanOrEqual(sessionExpiration);
+			expect(Date.parse(signed.expiresAt)).toBeGreaterThan(Date.now() + 800_000);
+			expect(signed.expiresIn).toBeLessThanOrEqual(900);
+			expect(signed.requestedExpiresIn).toBe(604_800);
+			expect(signed.note).toMatch(new RegExp(`^The URL works for ${signed.expiresIn} seconds, not the 604800 asked for: it is signed with temporary credentials that expire at `));
+			const url = new URL(signed.url);
+			expect(url.searchParams.get('X-Amz-Expires')).toBe(String(signed.expiresIn));
+			expect(url.searchParams.get('X-Amz-Security-Token')).toBeTruthy();
+			// X-Amz-Date plus X-Amz-Expires is exactly expiresAt.
+			const date = url.searchParams.get('X-Amz-Date')!.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z');
+			expect(Date.parse(date) + signed.expiresIn * 1000).toBe(Date.parse(signed.expiresAt));
+
+			const response = await fetch(signed.url);
+			expect(response.status).toBe(200);
+			expect(await response.text()).toBe('signed by a role');
+
+			// A shorter expiry than the session is kept as asked.
+			const short = await presign({ method: 'get', key, expiresIn: 300 }, credential);
+			expect(short.expiresIn).toBe(300);
+			expect(short.note).toBeUndefined();
+
+			// Upload URLs and forms are cut the same way.
+			const put = await presign({ method: 'put', key: 'temporary/put.txt', expiresIn: 86_400 }, credential);
+			expect(Date.parse(put.expiresAt)).toBeLessThanOrEqual(sessionExpiration);
+			expect(put.requestedExpiresIn).toBe(86_400);
+			const post = await presign({ method: 'post', postKeyMode: 'prefix', keyPrefix: 'temporary/', expiresIn: 86_400 }, credential);
+			expect(Date.parse(post.expiresAt)).toBeLessThanOrEqual(sessionExpiration);
+			const policy = JSON.parse(Buffer.from(post.fields!.Policy, 'base64').toString('utf8')) as { expiration: string };
+			expect(Date.parse(policy.expiration)).toBe(Date.parse(post.expiresAt));
+			expect(post.note).toMatch(/temporary credentials/);
+		} finally {
+			await sts.close();
+		}
+	});
+
+	itSts('the URL is refused once the expiresAt it was given has passed', async () => {
+		// The proxy tells the node its session ends in 6 s (RGW's real one lasts longer): the URL follows the node's view.
+		const sts = await startCountingProxy(getTarget().endpoint, { expirationMs: 6_000 });
+		try {
+			const credential = roleCredential({ stsEndpoint: sts.url, roleSessionName: `presign-short-${Date.now()}` });
+			const signed = await presign({ method: 'get', key, expiresIn: 3600 }, credential);
+			expect(signed.expiresIn).toBeGreaterThanOrEqual(1);
+			expect(signed.expiresIn).toBeLessThanOrEqual(5);
+			expect(signed.requestedExpiresIn).toBe(3600);
+			const early = await fetch(signed.url);
+			expect(early.status).toBe(200);
+			await early.arrayBuffer();
+			await new Promise((resolve) => setTimeout(resolve, Date.parse(signed.expiresAt) - Date.now() + 1_500));
+			const late = await fetch(signed.url);
+			expect(late.status).toBe(403);
+			await late.arrayBuffer();
+		} finally {
+			await sts.close();
+		}
 	});
 });

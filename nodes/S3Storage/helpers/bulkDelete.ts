@@ -4,13 +4,19 @@ import type { ObjectIdentifier, S3Connection } from '../transport';
 export const DELETE_BATCHES_IN_FLIGHT = 4;
 
 export interface EmptyPrefixResult {
+	/** Stored entries deleted: objects, or with `allVersions` each version and delete marker once. */
 	deleted: number;
 	errors: Array<ObjectIdentifier & { code: string; message: string }>;
 }
 
 /**
- * Deletes everything under a prefix page by page: each listing page (at most 1,000 keys) becomes
+ * Deletes everything under a prefix page by page: each listing page (at most 1,000 entries) becomes
  * one DeleteObjects request, with a few in flight, so nothing is listed into memory first.
+ *
+ * With `allVersions`, every version and delete marker is deleted by its version ID, in one pass over
+ * ListObjectVersions. Current objects are never deleted by key first: on a versioned bucket that
+ * would add a delete marker per object, only to delete it again (and count it twice).
+ * A server without versioning (it answers ListObjectVersions with 405/501) is emptied by key.
  */
 export async function emptyPrefix(
 	connection: S3Connection,
@@ -34,22 +40,27 @@ export async function emptyPrefix(
 	};
 
 	try {
-		for await (const page of connection.listObjectPages({ Bucket: bucket, Prefix: prefix || undefined }, context)) {
-			await submit((page.Contents ?? []).map((object) => ({ key: object.Key ?? '' })));
-		}
-		await Promise.all(inFlight);
+		// A server that lists versions yields at least one page, even for an empty prefix.
+		let versionsListed = false;
 		if (options.allVersions) {
-			// A versioned bucket still holds old versions and delete markers after the pass above.
 			for await (const page of connection.listVersionPages({ Bucket: bucket, Prefix: prefix || undefined }, context, {
 				unsupportedMeansNone: true,
 			})) {
-				const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+				versionsListed = true;
+				const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].map((version) => ({
+					key: version.Key ?? '',
 					// "null" is a real version ID: objects written before versioning was enabled, or while it was suspended.
-					.filter((version) => version.VersionId)
-					.map((version) => ({ key: version.Key ?? '', versionId: version.VersionId }));
+					versionId: version.VersionId || undefined,
+				}));
 				await submit(objects);
 			}
 		}
+		if (!versionsListed) {
+			for await (const page of connection.listObjectPages({ Bucket: bucket, Prefix: prefix || undefined }, context)) {
+				await submit((page.Contents ?? []).map((object) => ({ key: object.Key ?? '' })));
+			}
+		}
+		await Promise.all(inFlight);
 	} finally {
 		await Promise.allSettled(inFlight);
 	}

@@ -51,19 +51,30 @@ export interface PresignPostParams extends PresignCommon {
 	maxSize?: number;
 }
 
-export interface PresignedRequest {
+/** How long a signed URL or form works, which may be less than asked for. */
+export interface PresignedLifetime {
+	/** When the URL stops working, ISO 8601: never later than the signing credentials' expiration. */
+	expiresAt: string;
+	/** Seconds the URL works from when it was signed. */
+	expiresIn: number;
+	/**
+	 * Set when the URL works for less than `expiresIn` asked: the temporary credentials that signed
+	 * it (assumed role, session token, machine identity) expire first, and the server refuses the
+	 * URL from then on, whatever its own expiry says.
+	 */
+	cutShort?: { requestedExpiresIn: number; credentialsExpireAt: string };
+}
+
+export interface PresignedRequest extends PresignedLifetime {
 	url: string;
 	method: 'GET' | 'PUT';
-	/** When the URL stops working, ISO 8601. */
-	expiresAt: string;
 	/** Headers the client must send with the request (only when a signed header demands it). */
 	headers: Record<string, string>;
 }
 
-export interface PresignedPost {
+export interface PresignedPost extends PresignedLifetime {
 	url: string;
 	method: 'POST';
-	expiresAt: string;
 	/** Form fields to send, in this order, before the `file` field. */
 	fields: Record<string, string>;
 }
@@ -103,8 +114,64 @@ function presigningClient(client: S3Client): S3Client {
 	} as unknown as S3Client;
 }
 
-function expiresAt(expiresIn: number): string {
-	return new Date(Date.now() + expiresIn * 1000).toISOString();
+interface SigningWindow {
+	/** The signing time, on whole seconds as SigV4 writes it, so `expiresAt` is exact. */
+	signingDate: Date;
+	lifetime: PresignedLifetime;
+}
+
+/**
+ * When to sign and for how long: the expiry asked for, cut to the signing credentials' expiration
+ * when they are temporary and run out sooner (a URL outlives nothing that signed it).
+ */
+async function signingWindow(
+	connection: S3Connection,
+	requested: number,
+	context: { action: string; bucket: string; key?: string; itemIndex?: number },
+): Promise<SigningWindow> {
+	const itemIndex = context.itemIndex;
+	const config = connection.client.config as unknown as {
+		credentials: () => Promise<{ expiration?: Date }>;
+		systemClockOffset?: number;
+	};
+	let credentials: { expiration?: Date };
+	try {
+		// The same provider the signer asks next; it hands out the same (memoized) credentials.
+		credentials = await config.credentials();
+	} catch (error) {
+		throw toNodeApiError(connection.node, error, { ...context, endpoint: connection.resolved.endpoint });
+	}
+	const now = Date.now() + (config.systemClockOffset ?? 0);
+	const signingDate = new Date(Math.floor(now / 1000) * 1000);
+	const expiration = credentials.expiration?.getTime();
+	let expiresIn = requested;
+	let cutShort: PresignedLifetime['cutShort'];
+	if (expiration !== undefined && !Number.isNaN(expiration)) {
+		// A second to spare: the POST form reads the clock again when it signs.
+		const remaining = Math.floor((expiration - now - 1000) / 1000);
+		if (remaining < 1) {
+			throw new NodeOperationError(connection.node, 'The temporary credentials that would sign the URL have expired', {
+				itemIndex,
+				description: 'Run the node again: new temporary credentials are fetched when the old ones run out.',
+			});
+		}
+		if (remaining < requested) {
+			expiresIn = remaining;
+			cutShort = { requestedExpiresIn: requested, credentialsExpireAt: new Date(expiration).toISOString() };
+		}
+	}
+	const expiresAt = new Date(signingDate.getTime() + expiresIn * 1000).toISOString();
+	return { signingDate, lifetime: { expiresAt, expiresIn, ...(cutShort ? { cutShort } : {}) } };
+}
+
+/** The expiration a POST policy carries, which is when the form stops working. */
+function policyExpiration(policy: string | undefined): string | undefined {
+	try {
+		const expiration = (JSON.parse(Buffer.from(policy ?? '', 'base64').toString('utf8')) as { expiration?: unknown }).expiration;
+		return typeof expiration === 'string' ? new Date(expiration).toISOString() : undefined;
+	} catch {
+		return undefined;
+	}
 }
 
 /** A URL anyone can GET the object with until it expires. */
@@ -117,9 +184,11 @@ export async function presignGetObject(connection: S3Connection, params: Presign
 		ResponseContentType: params.responseContentType || undefined,
 		ResponseContentDisposition: params.responseContentDisposition || undefined,
 	});
+	const context = { action: 'create a download URL for', bucket: params.bucket, key: params.key, itemIndex: params.itemIndex };
+	const { signingDate, lifetime } = await signingWindow(connection, expiresIn, context);
 	try {
-		const url = await getSignedUrl(presigningClient(connection.client), command, { expiresIn });
-		return { url, method: 'GET', expiresAt: expiresAt(expiresIn), headers: {} };
+		const url = await getSignedUrl(presigningClient(connection.client), command, { expiresIn: lifetime.expiresIn, signingDate });
+		return { url, method: 'GET', ...lifetime, headers: {} };
 	} catch (error) {
 		throw toNodeApiError(connection.node, error, {
 			action: 'create a download URL for',
@@ -140,15 +209,18 @@ export async function presignPutObject(connection: S3Connection, params: Presign
 	const expiresIn = checkExpiry(connection, params.expiresIn, params.itemIndex);
 	const contentType = params.contentType?.trim() || undefined;
 	const command = new PutObjectCommand({ Bucket: params.bucket, Key: params.key, ContentType: contentType });
+	const context = { action: 'create an upload URL for', bucket: params.bucket, key: params.key, itemIndex: params.itemIndex };
+	const { signingDate, lifetime } = await signingWindow(connection, expiresIn, context);
 	try {
 		const url = await getSignedUrl(presigningClient(connection.client), command, {
-			expiresIn,
+			expiresIn: lifetime.expiresIn,
+			signingDate,
 			...(contentType ? { signableHeaders: new Set(['content-type']) } : {}),
 		});
 		return {
 			url,
 			method: 'PUT',
-			expiresAt: expiresAt(expiresIn),
+			...lifetime,
 			headers: contentType ? { 'Content-Type': contentType } : {},
 		};
 	} catch (error) {
@@ -216,15 +288,23 @@ export async function presignPost(connection: S3Connection, params: PresignPostP
 	}
 	// `${filename}` is replaced by S3 with the uploaded file's name; the policy then only pins the prefix.
 	const key = hasKey ? (params.key as string) : `${params.keyPrefix}\${filename}`;
+	const { lifetime } = await signingWindow(connection, expiresIn, {
+		action: 'create an upload form for',
+		bucket: params.bucket,
+		key,
+		itemIndex: params.itemIndex,
+	});
 	try {
 		const post = await createPresignedPost(presigningClient(connection.client) as never, {
 			Bucket: params.bucket,
 			Key: key,
 			Conditions: conditions,
 			Fields: fields,
-			Expires: expiresIn,
+			Expires: lifetime.expiresIn,
 		});
-		return { url: post.url, method: 'POST', expiresAt: expiresAt(expiresIn), fields: post.fields };
+		// The form signs its own clock reading: its policy says exactly when it stops working.
+		const expiresAt = policyExpiration(post.fields.Policy) ?? lifetime.expiresAt;
+		return { url: post.url, method: 'POST', ...lifetime, expiresAt, fields: post.fields };
 	} catch (error) {
 		throw toNodeApiError(node, error, {
 			action: 'create an upload form for',

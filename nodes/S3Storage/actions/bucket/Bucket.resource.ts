@@ -1,12 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import * as abortIncompleteUploads from './abortIncompleteUploads.operation';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getMany from './getMany.operation';
+import * as getManyIncompleteUploads from './getManyIncompleteUploads.operation';
 import * as setVersioning from './setVersioning.operation';
 
-export { create, del as delete, get, getMany, setVersioning };
+export { abortIncompleteUploads, create, del as delete, get, getMany, getManyIncompleteUploads, setVersioning };
 
 export const description: INodeProperties[] = [
 	{
@@ -16,6 +18,13 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['bucket'] } },
 		options: [
+			{
+				name: 'Abort Incomplete Uploads',
+				value: 'abortIncompleteUploads',
+				description:
+					'Abort multipart uploads that were started and never finished (under a prefix, older than N hours), deleting their stored parts',
+				action: 'Abort incomplete uploads in a bucket',
+			},
 			{ name: 'Create', value: 'create', description: 'Create a bucket', action: 'Create a bucket' },
 			{
 				name: 'Delete',
@@ -31,6 +40,12 @@ export const description: INodeProperties[] = [
 			},
 			{ name: 'Get Many', value: 'getMany', description: 'List the buckets the credential can see', action: 'Get many buckets' },
 			{
+				name: 'Get Many Incomplete Uploads',
+				value: 'getManyIncompleteUploads',
+				description: 'List multipart uploads that were started and never finished, with their age',
+				action: 'Get many incomplete uploads in a bucket',
+			},
+			{
 				name: 'Set Versioning',
 				value: 'setVersioning',
 				description: 'Enable or suspend versioning on a bucket (changes how overwrites and deletes are kept)',
@@ -39,9 +54,11 @@ export const description: INodeProperties[] = [
 		],
 		default: 'getMany',
 	},
+	...abortIncompleteUploads.description,
 	...create.description,
 	...del.description,
 	...get.description,
 	...getMany.description,
+	...getManyIncompleteUploads.description,
 	...setVersioning.description,
 ];

@@ -3,7 +3,13 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { MAX_PRESIGN_EXPIRY_SECONDS, presignGetObject, presignPost, presignPutObject } from '../../transport/presign';
+import {
+	MAX_PRESIGN_EXPIRY_SECONDS,
+	presignGetObject,
+	presignPost,
+	presignPutObject,
+	type PresignedLifetime,
+} from '../../transport/presign';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 type PresignMethod = 'get' | 'put' | 'post';
@@ -65,7 +71,8 @@ const properties: INodeProperties[] = [
 		default: 3600,
 		required: true,
 		typeOptions: { minValue: 1, maxValue: MAX_PRESIGN_EXPIRY_SECONDS },
-		description: 'How long the URL works, in seconds: at most 604,800 (7 days), the limit of S3 signature version 4',
+		description:
+			'How long the URL works, in seconds: at most 604,800 (7 days), the limit of S3 signature version 4. A URL signed with temporary credentials (assumed role, session token) works only until they expire: then it is made shorter, and the output says so in "note".',
 		hint: 'e.g. 900 = 15 minutes, 3600 = 1 hour, 86400 = 1 day',
 	},
 	optionsCollection(
@@ -156,6 +163,20 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+/**
+ * The output's expiry fields: `expiresIn` and `expiresAt` say how long the URL really works; when
+ * temporary credentials cut it short, `requestedExpiresIn` and a `note` say so.
+ */
+function lifetimeOutput({ expiresAt, expiresIn, cutShort }: PresignedLifetime): IDataObject {
+	if (!cutShort) return { expiresAt, expiresIn };
+	return {
+		expiresAt,
+		expiresIn,
+		requestedExpiresIn: cutShort.requestedExpiresIn,
+		note: `The URL works for ${expiresIn} seconds, not the ${cutShort.requestedExpiresIn} asked for: it is signed with temporary credentials that expire at ${cutShort.credentialsExpireAt}, and the server refuses it from then on. For a longer-lived URL, sign with long-term access keys or a longer session duration.`,
+	};
+}
+
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -186,12 +207,11 @@ export async function execute(
 			responseContentType: options.responseContentType?.trim() || undefined,
 			responseContentDisposition: options.responseContentDisposition?.trim() || undefined,
 		});
-		const { headers: _none, ...rest } = signed;
-		json = { bucket, key, versionId, ...rest, expiresIn };
+		json = { bucket, key, versionId, url: signed.url, method: signed.method, ...lifetimeOutput(signed) };
 	} else if (method === 'put') {
 		const key = getKey.call(this, itemIndex);
 		const signed = await presignPutObject(connection, { bucket, key, expiresIn, itemIndex, contentType: options.contentType });
-		json = { bucket, key, ...signed, expiresIn };
+		json = { bucket, key, url: signed.url, method: signed.method, ...lifetimeOutput(signed), headers: signed.headers };
 	} else if (method === 'post') {
 		const exact = (this.getNodeParameter('postKeyMode', itemIndex, 'prefix') as string) === 'key';
 		const key = exact ? getKey.call(this, itemIndex) : undefined;
@@ -207,7 +227,15 @@ export async function execute(
 			minSize: options.minSize || undefined,
 			maxSize: options.maxSize,
 		});
-		json = { bucket, key: signed.fields.key, keyPrefix, ...signed, expiresIn };
+		json = {
+			bucket,
+			key: signed.fields.key,
+			keyPrefix,
+			url: signed.url,
+			method: signed.method,
+			...lifetimeOutput(signed),
+			fields: signed.fields,
+		};
 	} else {
 		throw new NodeOperationError(this.getNode(), `Unknown presigned URL method "${String(method)}"`, {
 			itemIndex,
