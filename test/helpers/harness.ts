@@ -23,6 +23,8 @@ export interface WorkflowRun {
 	error?: Error;
 	cancelled?: boolean;
 	output(nodeName: string): INodeExecutionData[] | undefined;
+	/** Items a node sent to its error output ("On Error: Continue (using error output)"). */
+	errorOutput(nodeName: string): INodeExecutionData[] | undefined;
 	nodeError(nodeName: string): (Error & { description?: string; httpCode?: string }) | undefined;
 }
 
@@ -50,10 +52,21 @@ export const S3_NODE_TYPE = 'n8n-nodes-s3-storage.s3Storage';
 
 const nodeInstances = { s3Storage: new S3Storage(), 'test.input': new PassThroughInput() };
 
+/** n8n's "On Error" setting of a node. */
+export type OnError = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+
 export interface NodeStep {
 	name?: string;
 	parameters: IDataObject;
+	/** Shorthand for `onError: 'continueRegularOutput'`. */
 	continueOnFail?: boolean;
+	onError?: OnError;
+}
+
+/** The node's "On Error" setting as n8n saves it (absent means Stop Workflow). */
+function onErrorOf(step: NodeStep): { onError?: OnError } {
+	const onError = step.onError ?? (step.continueOnFail ? 'continueRegularOutput' : undefined);
+	return onError && onError !== 'stopWorkflow' ? { onError } : {};
 }
 
 /** Items -> Input -> step 1 -> step 2 ... ; returns the run. */
@@ -72,7 +85,7 @@ export async function runSteps(
 			position: [200 * (index + 1), 0],
 			parameters: step.parameters,
 			credentials: { s3StorageApi: { id: '1', name: 'S3' } },
-			...(step.continueOnFail ? { onError: 'continueRegularOutput' } : {}),
+			...onErrorOf(step),
 		})),
 	];
 	const connections: Record<string, object> = {};
@@ -89,6 +102,12 @@ export async function runSteps(
 			onStart: options.onStart,
 		},
 	);
+	// The engine's run knows the first output only; a node set to "Continue (using error output)" has a second one.
+	run.errorOutput = (nodeName: string) => {
+		const last = run.runData?.[nodeName]?.at(-1);
+		if (!last || last.error) return undefined;
+		return last.data?.main?.[1] ?? [];
+	};
 	recordSuccesses(run, nodes.slice(1), credential);
 	return run;
 }
@@ -99,7 +118,8 @@ function recordSuccesses(run: WorkflowRun, steps: Array<{ name: string; paramete
 	const server = getTarget().server;
 	for (const step of steps) {
 		const output = run.output(step.name);
-		if (run.nodeError(step.name) || !output || output.some((item) => item.json.error !== undefined)) continue;
+		const failedItems = run.errorOutput(step.name)?.length ?? 0;
+		if (run.nodeError(step.name) || !output || failedItems > 0 || output.some((item) => item.json.error !== undefined)) continue;
 		recordCompat(server, `${String(step.parameters.resource)}.${String(step.parameters.operation)}`);
 		recordCompat(server, `credential.${String(credential.authentication ?? 'accessKeys')}`);
 	}

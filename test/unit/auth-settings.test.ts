@@ -1,20 +1,26 @@
 /**
  * Sign-in building blocks without a server: the memoization that keeps temporary credentials
  * until shortly before they expire, the machine-identity gate, the assume-role settings checks,
- * the wording of STS failures, and the credential form's fields.
+ * the wording of STS failures, the custom CA check, and the credential form's fields.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { S3StorageApi } from '../../credentials/S3StorageApi.credentials';
 import {
 	assertAuthAllowed,
 	AuthSettingsError,
 	authPlanFor,
 	clearAuthCache,
-	describeAssumeRoleFailure,
 	MACHINE_IDENTITY_ENV,
+	MIN_SESSION_DURATION,
 	memoizeCredentials,
 	roleSettings,
 	type Credentials,
 } from '../../nodes/S3Storage/transport/auth';
+import { describeAssumeRoleFailure } from '../../nodes/S3Storage/transport/errors';
 import { buildClientConfig, getClient, destroyClients } from '../../nodes/S3Storage/transport/client';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -209,6 +215,7 @@ describe('assume role settings', () => {
 describe('describeAssumeRoleFailure', () => {
 	const arn = 'arn:aws:iam:::role/app/S3Access';
 	const sdk = (name: string, status: number, message = 'UnknownError') => ({ name, message, $metadata: { httpStatusCode: status } });
+	const limits = { minSessionDuration: MIN_SESSION_DURATION };
 
 	it.each([
 		// Ceph RGW answers STS errors in S3's XML shape: the SDK sees "Unknown" and only the HTTP status.
@@ -221,14 +228,14 @@ describe('describeAssumeRoleFailure', () => {
 		['ExpiredToken', sdk('ExpiredToken', 400), /session token has expired/, /Renew/],
 		['RegionDisabledException', sdk('RegionDisabledException', 403), /not activated in this region/, /STS Region/],
 	])('%s', (_label, error, message, description) => {
-		const described = describeAssumeRoleFailure(error, arn, 'http://127.0.0.1:7480', []);
+		const described = describeAssumeRoleFailure(error, arn, 'http://127.0.0.1:7480', [], limits);
 		expect(described.message).toMatch(new RegExp(`^Could not assume role "${arn}"`));
 		expect(described.message).toMatch(message);
 		expect(described.description).toMatch(description);
 	});
 
 	it('removes the credential\'s secrets from a server message', () => {
-		const described = describeAssumeRoleFailure(sdk('Weird', 500, 'echo sekritSEKRIT123 back'), arn, 'x', ['sekritSEKRIT123']);
+		const described = describeAssumeRoleFailure(sdk('Weird', 500, 'echo sekritSEKRIT123 back'), arn, 'x', ['sekritSEKRIT123'], limits);
 		expect(described.message).not.toContain('sekritSEKRIT123');
 		expect(described.message).toContain('***');
 	});
@@ -273,5 +280,55 @@ describe('credential form', () => {
 		} finally {
 			delete process.env[MACHINE_IDENTITY_ENV];
 		}
+	});
+});
+
+describe('custom CA certificate', () => {
+	const dir = mkdtempSync(join(tmpdir(), 'ca-check-'));
+	execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=n8n-s3-unit-ca'], {
+		cwd: dir,
+		stdio: 'ignore',
+	});
+	const caPem = readFileSync(join(dir, 'ca.pem'), 'utf8');
+	const keyPem = readFileSync(join(dir, 'ca.key'), 'utf8');
+	rmSync(dir, { recursive: true, force: true });
+	const fields = (customCa: string) => ({ authentication: 'accessKeys', accessKeyId: 'a', secretAccessKey: 'b', customCa });
+
+	it('accepts a certificate, a bundle of them, and an empty field', () => {
+		expect(() => assertAuthAllowed(fields(caPem))).not.toThrow();
+		expect(() => assertAuthAllowed(fields(`${caPem}\n${caPem}`))).not.toThrow();
+		expect(() => assertAuthAllowed(fields('  '))).not.toThrow();
+	});
+
+	it.each([
+		['text without a certificate', 'not a certificate at all', /^"Custom CA Certificate" holds no certificate/],
+		['a damaged certificate', caPem.replace(/^(-----BEGIN CERTIFICATE-----\n)[A-Za-z0-9+/]{20}/, '$1AAAAAAAAAAAAAAAAAAAA'), /^"Custom CA Certificate" is not a readable certificate \(/],
+		['a cut certificate', caPem.replace(/\n[A-Za-z0-9+/=]+\n-----END/, '\n-----END'), /is not a readable certificate/],
+		['a second block that is damaged', `${caPem}\n-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----`, /^Block 2 of "Custom CA Certificate" is not a readable certificate/],
+	])('refuses %s by name, before anything is sent', (_label, customCa, message) => {
+		let error: AuthSettingsError | undefined;
+		try {
+			assertAuthAllowed(fields(customCa));
+		} catch (thrown) {
+			error = thrown as AuthSettingsError;
+		}
+		expect(error).toBeInstanceOf(AuthSettingsError);
+		expect(error!.message).toMatch(message);
+		expect(error!.description).toMatch(/-----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----/);
+		// the client is never built with it
+		expect(() => getClient({ provider: 'other', endpoint: 'https://127.0.0.1:9', ...fields(customCa) })).toThrow(AuthSettingsError);
+	});
+
+	it('a private key pasted by mistake is refused without being echoed', () => {
+		let error: AuthSettingsError | undefined;
+		try {
+			assertAuthAllowed(fields(keyPem));
+		} catch (thrown) {
+			error = thrown as AuthSettingsError;
+		}
+		expect(error!.message).toBe('"Custom CA Certificate" is a PRIVATE KEY, not a certificate');
+		expect(error!.description).toMatch(/^Remove the private key/);
+		const body = keyPem.split('\n')[1];
+		expect(`${error!.message} ${error!.description}`).not.toContain(body);
 	});
 });

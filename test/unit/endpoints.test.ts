@@ -87,3 +87,28 @@ describe('provider presets give each provider the right URL', () => {
 		]);
 	});
 });
+
+describe('an endpoint with a base path', () => {
+	it.each([
+		['path-style', true, 'https://abc.supabase.co/storage/v1/s3/my-bucket/dir/file%20name.txt'],
+		['virtual-hosted', false, 'https://my-bucket.abc.supabase.co/storage/v1/s3/dir/file%20name.txt'],
+	])('keeps the path and puts bucket and key below it (%s)', async (_label, forcePathStyle, expected) => {
+		const { base } = await urlFor({ provider: 'other', endpoint: 'https://abc.supabase.co/storage/v1/s3/', forcePathStyle });
+		expect(base).toBe(expected);
+	});
+
+	it('a query, a fragment or a user name in the endpoint is refused at once, without echoing a password', () => {
+		expect(() => resolveEndpoint({ provider: 'other', endpoint: 'https://s3.example.com/s3?region=x' })).toThrow(
+			/has a query or fragment \(\?region=x\): give only the server's address/,
+		);
+		expect(() => resolveEndpoint({ provider: 'other', endpoint: 'https://s3.example.com/#top' })).toThrow(/query or fragment/);
+		let message = '';
+		try {
+			resolveEndpoint({ provider: 'other', endpoint: 'https://user:hunter2secret@s3.example.com/?a=1' });
+		} catch (error) {
+			message = (error as Error).message;
+		}
+		expect(message).toMatch(/must not hold a user name or password/);
+		expect(message).not.toContain('hunter2secret');
+	});
+});

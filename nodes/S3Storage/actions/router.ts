@@ -23,6 +23,20 @@ const handlers: { [R in S3StorageResource]: Record<S3StorageMap[R], { execute: O
 const DEFAULT_CONCURRENCY = 8;
 
 /**
+ * A failed item under "Continue On Fail": `{ error, description }` in its json. With "Continue (using
+ * error output)" the description is called `details`: n8n-core moves an item to the error output when
+ * its json holds only error, message and details, and there adds the input item's fields to it (an
+ * `error` set on the item would route it too, but n8n then cuts its json down to the message alone).
+ */
+function failedItem(this: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
+	const message = error instanceof Error ? error.message : String(error);
+	const description = (error as { description?: string }).description;
+	const errorOutput = this.getNode().onError === 'continueErrorOutput';
+	const explanation = description ? { [errorOutput ? 'details' : 'description']: description } : {};
+	return { json: { error: message, ...explanation }, pairedItem: { item: itemIndex } };
+}
+
+/**
  * Runs the chosen operation for every item, several at a time, and returns the outputs in
  * input order, each paired to its item. A failing item becomes an error item under
  * "Continue On Fail"; otherwise the first failure (in input order) stops the node.
@@ -36,10 +50,14 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not known for resource "${resource}"`);
 	}
 
-	const connection = await getConnection.call(this);
+	const continueOnFail = this.continueOnFail();
+	// Unusable credential settings fail every item: under Continue On Fail each item says so, none passes as a success.
+	const connection = continueOnFail
+		? await getConnection.call(this).catch((error: unknown) => ({ failed: error }))
+		: await getConnection.call(this);
+	if ('failed' in connection) return [items.map((_item, itemIndex) => failedItem.call(this, connection.failed, itemIndex))];
 	const concurrency = Math.max(1, Number(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY)) || 1);
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
-	const continueOnFail = this.continueOnFail();
 	let firstFailure: { index: number; error: unknown } | undefined;
 	let next = 0;
 
@@ -49,11 +67,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			results[itemIndex] = output.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }));
 		} catch (error) {
 			if (continueOnFail) {
-				const message = error instanceof Error ? error.message : String(error);
-				const description = (error as { description?: string }).description;
-				results[itemIndex] = [
-					{ json: { error: message, ...(description ? { description } : {}) }, pairedItem: { item: itemIndex } },
-				];
+				results[itemIndex] = [failedItem.call(this, error, itemIndex)];
 			} else if (!firstFailure || itemIndex < firstFailure.index) {
 				firstFailure = { index: itemIndex, error };
 			}

@@ -6,24 +6,19 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import {
-	AuthSettingsError,
-	AuthStepError,
-	machineIdentitySourceOf,
-	type AuthPlan,
-	type Credentials,
-} from '../transport/auth';
+import { AuthSettingsError, machineIdentitySourceOf, type AuthPlan, type Credentials } from '../transport/auth';
 import { buildClientConfig, type S3StorageCredentials } from '../transport/client';
-import { describeS3Error } from '../transport/errors';
+import { describeS3Error, signInErrorIn } from '../transport/errors';
 import { EndpointSettingsError } from '../transport/providers';
 
 const STEP_NAMES = { source: 'getting the source credentials', assumeRole: 'assuming the role' } as const;
 
 function signInFailure(error: unknown, plan: AuthPlan): string {
-	if (error instanceof AuthStepError) {
-		const step = plan.mode === 'machineIdentity' ? 'getting the machine identity\'s credentials' : STEP_NAMES[error.step];
-		const done = error.step === 'assumeRole' ? ' (the source credentials were found)' : '';
-		return `Sign-in failed at step "${step}"${done}: ${error.authFailure.message}. ${error.authFailure.description}`;
+	const signIn = signInErrorIn(error);
+	if (signIn) {
+		const step = plan.mode === 'machineIdentity' ? 'getting the machine identity\'s credentials' : STEP_NAMES[signIn.step];
+		const done = signIn.step === 'assumeRole' ? ' (the source credentials were found)' : '';
+		return `Sign-in failed at step "${step}"${done}: ${signIn.described.message}. ${signIn.described.description}`;
 	}
 	return `Sign-in failed: ${error instanceof Error ? error.message : String(error)}`;
 }
@@ -78,7 +73,7 @@ export async function s3StorageApiTest(
 		return { status: 'OK', message: `Connected with ${signedIn}` };
 	} catch (error) {
 		const described = describeS3Error(error, {
-			action: bucket ? 'reach' : 'list buckets of',
+			action: bucket ? 'reach' : 'list buckets',
 			bucket: bucket || undefined,
 			endpoint: endpoint ?? 'AWS',
 		});

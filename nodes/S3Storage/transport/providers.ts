@@ -177,6 +177,18 @@ export function resolveEndpoint(settings: EndpointSettings): ResolvedEndpoint {
 				`The endpoint "${endpoint}" is not a valid URL: use a form such as https://s3.example.com or http://127.0.0.1:9000`,
 			);
 		}
+		const url = new URL(endpoint);
+		if (url.username || url.password) {
+			throw new EndpointSettingsError(
+				'The endpoint must not hold a user name or password: give the keys in "Access Key ID" and "Secret Access Key" instead',
+			);
+		}
+		if (url.search || url.hash) {
+			throw new EndpointSettingsError(
+				`The endpoint "${endpoint}" has a query or fragment (${url.search || url.hash}): give only the server's address and, if the provider documents one, its base path, e.g. https://s3.example.com or https://s3.example.com/s3`,
+			);
+		}
+		// A base path (e.g. https://PROJECT.supabase.co/storage/v1/s3) is kept: the SDK puts bucket and key below it.
 		endpoint = endpoint.replace(/\/+$/, '');
 	}
 	const isAws = preset.id === 'aws' && (endpoint === undefined || /\.amazonaws\.com(\.cn)?$/i.test(new URL(endpoint).hostname));

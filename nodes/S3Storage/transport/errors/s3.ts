@@ -1,5 +1,14 @@
+/**
+ * S3's answers in words: every failure of an S3 call leaves the package through `toNodeApiError`,
+ * worded by `describeS3Error` from the server's code and HTTP status (Ceph RGW and others send
+ * empty messages), the network table (./network) or the sign-in failure (./signIn).
+ */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
+
+import { BODY_CUT_CODES, networkCode, networkWords, TLS_CODES } from './network';
+import { signInErrorIn } from './signIn';
+import type { DescribedError, SdkErrorShape } from './types';
 
 /** What the failing request was about, so the message can name it. */
 export interface S3ErrorContext {
@@ -8,67 +17,10 @@ export interface S3ErrorContext {
 	bucket?: string;
 	key?: string;
 	itemIndex?: number;
+	/** The S3 endpoint; undefined (or "AWS") for Amazon S3's own endpoints. */
 	endpoint?: string;
-}
-
-interface SdkErrorShape {
-	name?: string;
-	message?: string;
-	code?: string;
-	Code?: string;
-	$metadata?: { httpStatusCode?: number; requestId?: string };
-	$fault?: string;
-	cause?: unknown;
-}
-
-export interface DescribedError {
-	code: string;
-	httpStatus?: number;
-	message: string;
-	description: string;
-}
-
-const NETWORK_CODES: Record<string, string> = {
-	ECONNREFUSED: 'the connection was refused',
-	ENOTFOUND: 'the host name could not be resolved',
-	EAI_AGAIN: 'the host name could not be resolved (DNS lookup failed)',
-	ETIMEDOUT: 'the connection timed out',
-	ECONNRESET: 'the connection was reset by the server',
-	EHOSTUNREACH: 'the host is unreachable',
-	ENETUNREACH: 'the network is unreachable',
-	TimeoutError: 'the connection timed out',
-};
-
-/** Node's codes for a TLS connection that could not be verified or set up. */
-export const TLS_CODES = new Set([
-	'DEPTH_ZERO_SELF_SIGNED_CERT',
-	'SELF_SIGNED_CERT_IN_CHAIN',
-	'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-	'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-	'CERT_HAS_EXPIRED',
-	'ERR_TLS_CERT_ALTNAME_INVALID',
-	'ERR_SSL_WRONG_VERSION_NUMBER',
-	'EPROTO',
-]);
-
-const isNetworkCode = (code: string) => Boolean(NETWORK_CODES[code]) || TLS_CODES.has(code);
-
-function networkCode(error: unknown): string | undefined {
-	let current: unknown = error;
-	for (let depth = 0; current && depth < 5; depth++) {
-		const candidate = current as { code?: unknown; name?: unknown; message?: unknown; cause?: unknown };
-		if (typeof candidate.code === 'string' && isNetworkCode(candidate.code)) return candidate.code;
-		if (candidate.name === 'TimeoutError') return 'TimeoutError';
-		// The SDK wraps errors it does not recognise as Errors ("AWS SDK error wrapper for Error: connect
-		// ECONNREFUSED ..."), keeping the code only in the text.
-		const fromText = typeof candidate.message === 'string' ? /\b(E[A-Z_]+|[A-Z_]*CERT[A-Z_]*)\b/.exec(candidate.message)?.[1] : undefined;
-		if (fromText && isNetworkCode(fromText)) return fromText;
-		if (typeof candidate.message === 'string' && /certificate|self[- ]signed|wrong version number|SSL routines/i.test(candidate.message)) {
-			return 'UNABLE_TO_VERIFY_LEAF_SIGNATURE';
-		}
-		current = candidate.cause;
-	}
-	return undefined;
+	/** The storage class the request asked for, so a server without it can be named as the cause. */
+	storageClass?: string;
 }
 
 /** The action with what it was done to: 'upload object "k" in bucket "b"', or just 'list buckets'. */
@@ -82,19 +34,44 @@ function target(context: S3ErrorContext): string {
 	return 'the S3 service';
 }
 
+function endpointUrl(endpoint: string | undefined): URL | undefined {
+	return endpoint && URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+}
+
+/** Amazon S3 (its own endpoints) words its refusals precisely; other servers less so. */
+function isAwsEndpoint(endpoint: string | undefined): boolean {
+	if (endpoint === undefined || endpoint === 'AWS') return true;
+	return /\.amazonaws\.com(\.cn)?$/i.test(endpointUrl(endpoint)?.hostname ?? '');
+}
+
+/** The endpoint's base path ("/s3/v1"), or '' when it has none. */
+function basePathOf(endpoint: string | undefined): string {
+	return (endpointUrl(endpoint)?.pathname ?? '').replace(/\/+$/, '');
+}
+
+/** The SDK found no S3 error in the answer: an empty body, or one that is not S3's XML (an HTML page). */
+function notAnS3Answer(error: SdkErrorShape, httpStatus: number | undefined): boolean {
+	if (httpStatus === undefined) return false;
+	if (/XML parse error|Deserialization error/i.test(error.message ?? '')) return true;
+	const noCode = !error.Code && ['Unknown', 'UnknownError', 'Error', undefined].includes(error.name);
+	// A HEAD answer has no body even from S3 itself; S3 always sends its request ID, a proxy does not.
+	return noCode && httpStatus >= 500 && !error.$metadata?.requestId;
+}
+
 /**
  * Turns any failure of an S3 call into words a workflow author can act on. The server's own
  * message is used when there is one; Ceph RGW and others send an empty one, so the code and
  * HTTP status always carry the meaning.
  */
 export function describeS3Error(error: unknown, context: S3ErrorContext): DescribedError {
-	// Sign-in failures (transport/auth.ts) come already described: source credentials or AssumeRole, not S3.
-	const authFailure = (error as { authFailure?: DescribedError } | undefined)?.authFailure;
-	if (authFailure) return authFailure;
+	// Sign-in failures (transport/auth) come already described: source credentials or AssumeRole, not S3.
+	const signIn = signInErrorIn(error);
+	if (signIn) return signIn.described;
 	const sdkError = (error ?? {}) as SdkErrorShape;
 	const httpStatus = sdkError.$metadata?.httpStatusCode;
 	const net = networkCode(error);
 	const where = context.endpoint ? ` at ${context.endpoint}` : '';
+	const subject = target(context);
 
 	if (net && TLS_CODES.has(net)) {
 		return {
@@ -104,29 +81,67 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 				'The server\'s certificate could not be verified, or the endpoint does not speak HTTPS. Check the endpoint\'s scheme (http/https), give the CA certificate in the credential\'s "Custom CA Certificate", or, for a test server only, turn on "Accept Self-Signed Certificates".',
 		};
 	}
+	if (net && BODY_CUT_CODES.has(net)) {
+		return {
+			code: net === 'aborted' ? 'BodyCut' : net,
+			message: `Could not ${doing(context, subject)}: ${networkWords(net)} from the S3 endpoint${where}`,
+			description:
+				'The server, a proxy or the network closed the connection before the whole answer arrived, so nothing incomplete was used. Run the item again; if it keeps happening, check the server\'s and any proxy\'s timeouts and logs.',
+		};
+	}
 	if (net) {
 		return {
 			code: net,
-			message: `Could not ${context.action}: the S3 endpoint${where} is unreachable (${NETWORK_CODES[net]})`,
+			message: `Could not ${context.action}: the S3 endpoint${where} is unreachable (${networkWords(net)})`,
 			description: 'Check the credential\'s Endpoint and Region, that the server is running, and that n8n can reach it over the network.',
 		};
 	}
 	if (sdkError.name === 'AbortError') {
 		return { code: 'Aborted', message: `The ${context.action} was cancelled`, description: 'The execution was stopped before the request finished.' };
 	}
+	if (notAnS3Answer(sdkError, httpStatus)) return withBasePathHint(notS3(sdkError, httpStatus!, context, subject), context);
 
 	const code = sdkError.Code ?? sdkError.name ?? sdkError.code ?? 'UnknownError';
 	const serverMessage = sdkError.message && sdkError.message !== code && sdkError.message !== 'UnknownError' ? sdkError.message : '';
-	const subject = target(context);
 	const known = describeKnownCode(code, httpStatus, subject, context);
-	if (known) return { code, httpStatus, ...known };
+	if (known) return withBasePathHint({ code, httpStatus, ...known }, context);
 
 	const status = httpStatus ? `HTTP ${httpStatus}` : 'no HTTP status';
+	return withBasePathHint(
+		{
+			code,
+			httpStatus,
+			message: `Could not ${doing(context, subject)}: ${serverMessage || code} (${code}, ${status})`,
+			description: 'The S3 server refused the request. The code above is the server\'s own; see your provider\'s S3 error reference for it.',
+		},
+		context,
+	);
+}
+
+function notS3(error: SdkErrorShape, httpStatus: number, context: S3ErrorContext, subject: string): DescribedError {
+	const contentType = (error.$response?.headers?.['content-type'] ?? '').split(';')[0].trim();
+	const what = contentType ? `something that is not an S3 answer (${contentType})` : 'something that is not an S3 answer';
+	const gateway = [502, 503, 504].includes(httpStatus);
 	return {
-		code,
+		code: 'NotAnS3Answer',
 		httpStatus,
-		message: `Could not ${doing(context, subject)}: ${serverMessage || code} (${code}, ${status})`,
-		description: 'The S3 server refused the request. The code above is the server\'s own; see your provider\'s S3 error reference for it.',
+		message: `Could not ${doing(context, subject)}: the server${context.endpoint ? ` at ${context.endpoint}` : ''} or a proxy in front of it answered HTTP ${httpStatus} with ${what}`,
+		description: gateway
+			? `HTTP ${httpStatus} usually comes from a proxy, load balancer or gateway that could not reach the S3 server, or from the server while it restarts. Check that the S3 server is running and reachable from its proxy; run the item again once it is.`
+			: 'The answer did not come from an S3 API. Check that the credential\'s Endpoint is the server\'s S3 API (not its web console or a web page), with the base path the provider documents, if any.',
+	};
+}
+
+/** Codes an endpoint with a base path the server does not serve S3 under typically produces. */
+const BASE_PATH_SYMPTOMS = new Set(['NoSuchBucket', 'NotFound', 'SignatureDoesNotMatch', 'MethodNotAllowed', 'NotAnS3Answer']);
+
+/** An endpoint with a path sends every request below it: say so when the answer suggests the path is wrong. */
+function withBasePathHint(described: DescribedError, context: S3ErrorContext): DescribedError {
+	const basePath = basePathOf(context.endpoint);
+	if (!basePath || !(BASE_PATH_SYMPTOMS.has(described.code) || described.httpStatus === 404)) return described;
+	return {
+		...described,
+		description: `${described.description} The endpoint has the base path "${basePath}": every request goes to ${context.endpoint}/BUCKET/KEY. If the server does not serve its S3 API under that path, remove the path from the credential's Endpoint.`,
 	};
 }
 
@@ -167,6 +182,14 @@ function describeKnownCode(
 		case 'AccessDenied':
 		case 'Forbidden':
 		case 'AllAccessDisabled':
+			if (!isAwsEndpoint(context.endpoint)) {
+				// Ceph RGW with STS (and others) answer a wrong secret or an unknown key with AccessDenied too.
+				return {
+					message: `Access denied: the credential may not ${doing(context, subject)} (either its keys are wrong or unknown to the server, or they lack permission)`,
+					description:
+						'This server answers AccessDenied both for keys it does not accept and for a missing permission. Check "Access Key ID" and "Secret Access Key" in the credential (no spaces or line breaks); if they are right, grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).',
+				};
+			}
 			return {
 				message: `Access denied: the credential may not ${doing(context, subject)}`,
 				description: 'The keys were accepted but lack permission. Grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).',
@@ -217,8 +240,18 @@ function describeKnownCode(
 			};
 		case 'InvalidObjectState':
 			return { message: `${subject} is archived and cannot be read until it is restored`, description: 'Restore it from its archive storage class first.' };
-		case 'MalformedXML':
+		case 'InvalidStorageClass':
 		case 'InvalidArgument':
+			// RGW answers an unknown storage class with a bare InvalidArgument; AWS with InvalidStorageClass.
+			if (context.storageClass && (code === 'InvalidStorageClass' || context.storageClass.toUpperCase() !== 'STANDARD')) {
+				return {
+					message: `Could not ${doing(context, subject)}: the server does not offer storage class "${context.storageClass}" (${code}, HTTP ${httpStatus ?? 400})`,
+					description:
+						'Storage classes differ between servers: Amazon S3 has GLACIER, DEEP_ARCHIVE and others, while most S3-compatible servers offer only STANDARD or the classes their administrator set up. Choose a class this server offers, or leave the storage class empty.',
+				};
+			}
+			return undefined;
+		case 'MalformedXML':
 		case 'InvalidRequest':
 			return undefined;
 		default:
@@ -242,6 +275,7 @@ function describeKnownCode(
 export function toNodeApiError(node: INode, error: unknown, context: S3ErrorContext): NodeApiError {
 	const described = describeS3Error(error, context);
 	const itemSuffix = context.itemIndex !== undefined ? ` [item ${context.itemIndex}]` : '';
+	const requestId = (error as SdkErrorShape | undefined)?.$metadata?.requestId;
 	// Only plain, secret-free facts go into the error; the SDK error holds the request and its headers.
 	const safe: JsonObject = {
 		s3ErrorCode: described.code,
@@ -249,12 +283,16 @@ export function toNodeApiError(node: INode, error: unknown, context: S3ErrorCont
 		...(described.httpStatus ? { httpStatus: described.httpStatus } : {}),
 		...(context.bucket ? { bucket: context.bucket } : {}),
 		...(context.key !== undefined ? { key: context.key } : {}),
-		...((error as SdkErrorShape)?.$metadata?.requestId ? { requestId: (error as SdkErrorShape).$metadata!.requestId! } : {}),
+		...(requestId ? { requestId } : {}),
 	};
-	return new NodeApiError(node, safe, {
-		message: `${described.message}${itemSuffix}`,
+	const message = `${described.message}${itemSuffix}`;
+	const apiError = new NodeApiError(node, safe, {
+		message,
 		description: described.description,
 		httpCode: described.httpStatus ? String(described.httpStatus) : undefined,
 		itemIndex: context.itemIndex,
 	});
+	// n8n swaps a message naming a Node.js code (a key "ENOENT.txt") for a generic one; ours is already in words.
+	apiError.message = message;
+	return apiError;
 }
