@@ -7,8 +7,10 @@ import type { INode } from 'n8n-workflow';
 
 import {
 	causeChain,
+	DamagedBodyError,
 	describeS3Error,
 	humanizeCodes,
+	IncompleteBodyError,
 	networkCode,
 	SignInError,
 	toNodeApiError,
@@ -155,14 +157,40 @@ describe('network failures', () => {
 		const wrapped = Object.assign(new Error('socket hang up'), { cause: Object.assign(new Error('outer'), { cause: network(code) }) });
 		expect(networkCode(wrapped)).toBe(code);
 		const described = describeS3Error(wrapped, object);
-		expect(described.message).toBe(`Could not upload: the S3 endpoint at ${rgw} is unreachable (${words})`);
+		expect(described.message).toBe(`Could not upload object "k" in bucket "b": the S3 endpoint at ${rgw} is unreachable (${words})`);
 		expect(described.message).not.toContain(code);
 	});
 
 	it('finds a code the SDK kept only in its wrapper\'s text, and its timeout', () => {
 		expect(networkCode(new Error('AWS SDK error wrapper for Error: connect ECONNREFUSED 127.0.0.1:9'))).toBe('ECONNREFUSED');
 		expect(networkCode(Object.assign(new Error('late'), { name: 'TimeoutError' }))).toBe('TimeoutError');
-		expect(describeS3Error(Object.assign(new Error('late'), { name: 'TimeoutError' }), service).message).toMatch(/unreachable \(the connection timed out\)/);
+		expect(describeS3Error(Object.assign(new Error('late'), { name: 'TimeoutError' }), service).message).toBe(
+			'Could not list buckets: the S3 endpoint at http://127.0.0.1:7480 did not answer in time',
+		);
+	});
+
+	it('a timeout says how long it waited and how often it tried, from the idle or the response timeout', () => {
+		const idle = Object.assign(
+			new Error('@smithy/node-http-handler - the request socket timed out after 1000 ms of inactivity (configured by client requestHandler).'),
+			{ name: 'TimeoutError', $metadata: { attempts: 3 } },
+		);
+		const described = describeS3Error(idle, object);
+		expect(described.message).toBe(`Could not upload object "k" in bucket "b": the S3 endpoint at ${rgw} did not answer within 1 s, tried 3 times`);
+		expect(described.description).toMatch(/Idle Timeout/);
+		const total = Object.assign(new Error('a request has exceeded the configured 300000 ms requestTimeout.'), { name: 'TimeoutError' });
+		expect(describeS3Error(total, object).message).toMatch(/had not answered after 300 s$/);
+		expect(describeS3Error(total, object).description).toMatch(/Response Timeout/);
+	});
+
+	it('a body that could not be completed says how many bytes of how many arrived; a changed object and a damaged one say so', () => {
+		const cut = new IncompleteBodyError(1_048_576, 3_145_728, 3, Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+		expect(describeS3Error(cut, object).message).toBe(
+			'Could not upload object "k" in bucket "b": only 1,048,576 of 3,145,728 bytes arrived (the connection was cut while the body was being received; resumed 2 times without progress)',
+		);
+		const changed = new IncompleteBodyError(10, 20, 1, new Error('aborted'), true);
+		expect(describeS3Error(changed, object).message).toMatch(/the object was replaced while it was being downloaded \(after 10 of 20 bytes\)/);
+		const damaged = new DamagedBodyError('a'.repeat(32), 'b'.repeat(32));
+		expect(describeS3Error(damaged, object).message).toMatch(/arrived damaged/);
 	});
 
 	it('a body cut mid-way ("aborted", premature close) says the connection was cut while the body was being received', () => {

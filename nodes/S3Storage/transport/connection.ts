@@ -87,7 +87,8 @@ export class S3Connection {
 		} catch (error) {
 			const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 			if (status !== undefined && options.tolerate?.includes(status as ToleratedStatus)) return undefined;
-			return this.fail(error, context);
+			const storageClass = (command.input as { StorageClass?: string }).StorageClass;
+			return this.fail(error, storageClass ? { storageClass, ...context } : context);
 		}
 	}
 

@@ -63,7 +63,7 @@ export async function copyObject(connection: S3Connection, params: CopyParams, t
 	const { sourceBucket, sourceKey, bucket, key, replaceMetadata, settings } = params;
 	const sourceVersionId = params.sourceVersionId || undefined;
 	const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex };
-	const context = { action: 'copy to', bucket, key, itemIndex };
+	const context = { action: 'copy to', bucket, key, itemIndex, storageClass: settings.StorageClass };
 	const head = await connection.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }), sourceContext);
 	const size = head.ContentLength ?? 0;
 	const copySource = copySourceOf(sourceBucket, sourceKey, sourceVersionId);

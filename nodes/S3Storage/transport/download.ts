@@ -10,33 +10,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, type GetObjectCommandInput, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 
 import type { S3Connection } from './connection';
-import type { S3ErrorContext } from './errors';
+import { DamagedBodyError, IncompleteBodyError, type S3ErrorContext } from './errors';
 import { Md5Check, md5OfEtag, quotedEtag } from './integrity';
 import { backoffDelay } from './retries';
-
-/** A body that stopped before its end and could not be resumed. */
-export class IncompleteBodyError extends Error {
-	override readonly name = 'IncompleteBodyError';
-	constructor(
-		readonly received: number,
-		readonly expected: number | undefined,
-		readonly attempts: number,
-		override readonly cause: unknown,
-	) {
-		super(`the body stopped after ${received} of ${expected ?? 'unknown'} bytes`);
-	}
-}
-
-/** A body whose bytes do not match the MD5 its ETag stands for. */
-export class DamagedBodyError extends Error {
-	override readonly name = 'DamagedBodyError';
-	constructor(
-		readonly expectedMd5: string,
-		readonly actualMd5: string,
-	) {
-		super(`the content arrived damaged: its MD5 is ${actualMd5}, the object's ETag says ${expectedMd5}`);
-	}
-}
 
 export type ObjectDownload = Omit<GetObjectCommandOutput, 'Body'> & { Body: Readable };
 
@@ -107,8 +83,10 @@ async function* resumingBody(
 			const rest = await connection.send(
 				new GetObjectCommand({ ...input, Range: `bytes=${span.start + received}-${end}`, IfMatch: first.ETag, PartNumber: undefined }),
 				context,
+				{ tolerate: [412] },
 			);
-			body = rest?.Body as Readable | undefined;
+			if (!rest) connection.fail(new IncompleteBodyError(received, span.length, failures, error, true), context);
+			body = rest.Body as Readable | undefined;
 		}
 	}
 	const actual = check?.mismatch();

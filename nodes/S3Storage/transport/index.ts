@@ -10,8 +10,8 @@
 export * from './constants';
 export { getConnection, S3Connection, type BatchDeleteResult, type ObjectIdentifier, type SendOptions, type ToleratedStatus } from './connection';
 export { copySourceOf, type CopyDestinationSettings, type CopyParams, type CopyResult, type CopyTuning } from './copy';
-export { DamagedBodyError, IncompleteBodyError, type ObjectDownload } from './download';
-export { describeS3Error, toNodeApiError, type S3ErrorContext } from './errors';
+export { type ObjectDownload } from './download';
+export { DamagedBodyError, describeS3Error, IncompleteBodyError, toNodeApiError, type S3ErrorContext } from './errors';
 export { quotedEtag } from './integrity';
 export { runPool } from './pool';
 export { LocalFile, type UploadParams, type UploadResult, type UploadTuning } from './upload';

@@ -55,8 +55,9 @@ export type UploadParams = Omit<PutObjectCommandInput, 'Body' | 'Tagging'> & {
 	tags?: Tag[];
 };
 
-export async function upload(connection: S3Connection, input: UploadParams, tuning: UploadTuning, context: S3ErrorContext): Promise<UploadResult> {
+export async function upload(connection: S3Connection, input: UploadParams, tuning: UploadTuning, given: S3ErrorContext): Promise<UploadResult> {
 	const { Body: body, tags = [], ...params } = input;
+	const context = { storageClass: params.StorageClass, ...given };
 	const size = body instanceof LocalFile ? body.size : params.ContentLength;
 	const partSize = partSizeFor(size ?? 0, tuning.partSize ?? DEFAULT_PART_SIZE);
 	const queueSize = tuning.queueSize ?? DEFAULT_QUEUE_SIZE;

@@ -6,6 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { DamagedBodyError, IncompleteBodyError } from './body';
 import { BODY_CUT_CODES, networkCode, networkWords, TLS_CODES } from './network';
 import { signInErrorIn } from './signIn';
 import type { DescribedError, SdkErrorShape } from './types';
@@ -73,6 +74,9 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 	const where = context.endpoint ? ` at ${context.endpoint}` : '';
 	const subject = target(context);
 
+	if (error instanceof IncompleteBodyError || error instanceof DamagedBodyError) return describeBodyFailure(error, context, subject);
+	if (net === 'TimeoutError') return describeTimeout(sdkError, context, subject, where);
+
 	if (net && TLS_CODES.has(net)) {
 		return {
 			code: net,
@@ -92,7 +96,7 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 	if (net) {
 		return {
 			code: net,
-			message: `Could not ${context.action}: the S3 endpoint${where} is unreachable (${networkWords(net)})`,
+			message: `Could not ${doing(context, subject)}: the S3 endpoint${where} is unreachable (${networkWords(net)})${triedTimes(sdkError)}`,
 			description: 'Check the credential\'s Endpoint and Region, that the server is running, and that n8n can reach it over the network.',
 		};
 	}
@@ -116,6 +120,58 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 		},
 		context,
 	);
+}
+
+/** ", tried 3 times" when the SDK retried the request. */
+function triedTimes(error: SdkErrorShape): string {
+	const attempts = error.$metadata?.attempts;
+	return attempts && attempts > 1 ? `, tried ${attempts} times` : '';
+}
+
+function seconds(ms: number): string {
+	const value = ms / 1000;
+	return `${Number.isInteger(value) ? value : value.toFixed(1)} s`;
+}
+
+/** A request the server accepted and did not answer in time (the credential's Idle or Response Timeout). */
+function describeTimeout(error: SdkErrorShape, context: S3ErrorContext, subject: string, where: string): DescribedError {
+	const text = `${error.message ?? ''} ${(error.cause as { message?: string } | undefined)?.message ?? ''}`;
+	const idle = /timed out after (\d+) ms of inactivity/.exec(text);
+	const total = /exceeded the configured (\d+) ms requestTimeout/.exec(text);
+	const wait = idle ? `did not answer within ${seconds(Number(idle[1]))}` : total ? `had not answered after ${seconds(Number(total[1]))}` : 'did not answer in time';
+	return {
+		code: 'Timeout',
+		message: `Could not ${doing(context, subject)}: the S3 endpoint${where} ${wait}${triedTimes(error)}`,
+		description: idle
+			? 'The server accepted the request but sent nothing for the credential\'s Idle Timeout, on every attempt. Check that the server (and any proxy in front of it) is healthy; raise "Idle Timeout" if it is just slow.'
+			: 'The server did not start answering within the credential\'s Response Timeout. Check the server\'s health; raise "Response Timeout" for very slow links or large parts.',
+	};
+}
+
+function describeBodyFailure(error: IncompleteBodyError | DamagedBodyError, context: S3ErrorContext, subject: string): DescribedError {
+	if (error instanceof DamagedBodyError) {
+		return {
+			code: 'DamagedBody',
+			message: `Could not ${doing(context, subject)}: the content arrived damaged (its MD5 ${error.actualMd5} does not match the ETag ${error.expectedMd5})`,
+			description:
+				'Bytes were changed on the way from the server (a faulty network, proxy or disk); nothing damaged was handed on. Run the item again; if it keeps happening, check proxies in between.',
+		};
+	}
+	const of = error.expected === undefined ? '' : ` of ${error.expected.toLocaleString('en-US')}`;
+	if (error.changed) {
+		return {
+			code: 'ObjectChanged',
+			message: `Could not ${doing(context, subject)}: the object was replaced while it was being downloaded (after ${error.received.toLocaleString('en-US')}${of} bytes)`,
+			description: 'Another writer replaced the object mid-download, so its two versions were not mixed. Run the item again to get the new version.',
+		};
+	}
+	const cause = networkCode(error.cause);
+	return {
+		code: 'IncompleteBody',
+		message: `Could not ${doing(context, subject)}: only ${error.received.toLocaleString('en-US')}${of} bytes arrived (${cause ? networkWords(cause) : 'the body stopped'}; resumed ${error.attempts - 1} times without progress)`,
+		description:
+			'The connection kept breaking off before the whole object arrived; nothing incomplete was handed on. Check the server\'s and any proxy\'s timeouts and logs, then run the item again.',
+	};
 }
 
 function notS3(error: SdkErrorShape, httpStatus: number, context: S3ErrorContext, subject: string): DescribedError {

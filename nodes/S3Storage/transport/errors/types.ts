@@ -12,7 +12,7 @@ export interface SdkErrorShape {
 	message?: string;
 	code?: string;
 	Code?: string;
-	$metadata?: { httpStatusCode?: number; requestId?: string };
+	$metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number };
 	$fault?: string;
 	/** Hidden field of the SDK's errors: the raw answer (status, headers). */
 	$response?: { statusCode?: number; headers?: Record<string, string | undefined> };
