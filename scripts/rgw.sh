@@ -9,6 +9,11 @@
 #   scripts/rgw.sh env       print the env file of the running instance
 #   scripts/rgw.sh status    exit 0 when the gateway answers
 #   scripts/rgw.sh down      stop rgw, OSD and mon (safe when nothing runs)
+#   scripts/rgw.sh restart-gateway NAME [DOWN_SECONDS]
+#                            kill one gateway (NAME: gw on RGW_PORT, nosts on RGW_NOSTS_PORT) with
+#                            SIGKILL, as a crash would, keep it down DOWN_SECONDS (default 1), start
+#                            it again as `up` does and wait until it answers; mon, OSD and the other
+#                            gateway keep running. For fault tests: kill nosts, others use gw.
 #
 # Use from a shell:   scripts/rgw.sh up && . "${RGW_DIR:-/tmp/n8n-s3-rgw}/env" && npm test
 #
@@ -371,6 +376,35 @@ up() {
   cat "$D/env"
 }
 
+# Kill one radosgw by its pid file (only if that pid is this instance's gateway NAME) and start it again.
+restart_gateway() {
+  local gw=${1:-} down_s=${2:-1} port name p args
+  case "$gw" in
+    gw) port=$PORT ;;
+    nosts) port=$NOSTS_PORT; [ "$port" != 0 ] || die "no second gateway (RGW_NOSTS_PORT=0)" ;;
+    *) die "usage: $0 restart-gateway gw|nosts [DOWN_SECONDS]" ;;
+  esac
+  [[ "$down_s" =~ ^[0-9]+([.][0-9]+)?$ ]] || die "DOWN_SECONDS must be a number of seconds, got '$down_s'"
+  name=client.rgw.$gw
+  p=$(daemon_pid "$name")
+  pid_alive "$p" || die "$name is not running (no live pid in $D/run/$name.pid)"
+  # A stale pid file could name someone else's process: kill only radosgw -c $CONF -n $name.
+  args=()
+  mapfile -d "" args 2>/dev/null < "/proc/$p/cmdline" || die "cannot read the command line of pid $p"
+  case " ${args[*]} " in *" $CONF "*" $name "*|*" $name "*" $CONF "*) ;; *) die "pid $p is not $name of $CONF: ${args[*]}" ;; esac
+  [ "${args[0]##*/}" = radosgw ] || die "pid $p is not radosgw: ${args[*]}"
+  log "$name: killing pid $p"
+  kill -9 "$p"
+  for _ in $(seq 1 100); do pid_alive "$p" || break; sleep 0.05; done
+  pid_alive "$p" && die "pid $p did not die"
+  rm -f "$D/run/$name.pid"   # else wait_for sees the dead pid before the new daemon writes its own
+  sleep "$down_s"
+  log "$name: starting"
+  radosgw -c "$CONF" -n "$name" > "$D/log/rgw-$gw-restart.log" 2>&1 || { tail_log "$D/log/$name.log"; die "$name failed to start"; }
+  wait_for "$name on port $port" "$name" curl -sf -o /dev/null "http://127.0.0.1:$port/"
+  log "$name: answering on http://127.0.0.1:$port (pid $(daemon_pid "$name"))"
+}
+
 running() {
   pid_alive "$(daemon_pid client.rgw.gw)" && curl -sf -o /dev/null "http://127.0.0.1:$PORT/"
 }
@@ -382,6 +416,7 @@ case "${1:-}" in
   env)
     { [ -f "$D/env" ] && pid_alive "$(daemon_pid client.rgw.gw)"; } || die "no running instance in $D (run: $0 up)"
     cat "$D/env" ;;
+  restart-gateway) restart_gateway "${2:-}" "${3:-}" ;;
   status) running || die "not running (RGW_DIR=$D, RGW_PORT=$PORT)"; echo "running: http://127.0.0.1:$PORT" ;;
-  *) echo "usage: $0 install|up|down|env|status   (see the header of $0)" >&2; exit 2 ;;
+  *) echo "usage: $0 install|up|down|env|status|restart-gateway   (see the header of $0)" >&2; exit 2 ;;
 esac
