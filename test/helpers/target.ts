@@ -37,6 +37,8 @@ export function capabilities(target = getTarget()) {
 	const real = target.server !== 's3rver';
 	return {
 		checksSignatures: real,
+		/** Refuses a body whose Content-MD5 does not match (s3rver stores it anyway). */
+		checksContentMd5: real,
 		multipartAbort: real,
 		versioning: real,
 		taggingOnUpload: real,

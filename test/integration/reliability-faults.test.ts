@@ -358,7 +358,7 @@ describe('integrity', () => {
 		expect(outcome.output).toHaveLength(0);
 	}, 30_000);
 
-	it.each([
+	(caps.checksContentMd5 ? it.each : it.skip.each)([
 		['a single PutObject', 'PutObject', MiB + 1, {}],
 		['a part of a multipart upload', 'UploadPart', 12 * MiB, { partSizeMiB: 5, queueSize: 1 }],
 	] as const)('a byte flipped in the body of %s is never stored', async (_name, requestName, size, options) => {
