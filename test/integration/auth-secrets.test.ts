@@ -30,6 +30,7 @@ import {
 	targetIssuer,
 	type FakeServer,
 } from '../helpers/fakeMetadataServers';
+import { badGatewayHtml, slowDown, startFaultProxy, type FaultRule } from '../support/faultProxy';
 import { bucketParam, runSteps } from '../helpers/harness';
 import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
 
@@ -220,6 +221,28 @@ it('no secret appears in outputs, errors, credential tests or logs, in any sign-
 		} finally {
 			restoreEnv();
 		}
+	}
+
+	// Faults on the way (stalls, cut and damaged bodies, a proxy's page, throttling): every new message, searched too.
+	const faults = await startFaultProxy(target.endpoint);
+	try {
+		const throughFaults = credentialFor(target, { endpoint: faults.endpoint, idleTimeout: 1, maxAttempts: 2 });
+		const failing = async (rule: FaultRule, params: IDataObject, words: RegExp) => {
+			faults.clear();
+			faults.rule = rule;
+			const run = await runSteps([{ name: 'S3', parameters: params }], [{ json: {} }], { credential: throughFaults });
+			const error = run.nodeError('S3');
+			expect(error?.message).toMatch(words);
+			seen.push(String(error?.message), String(error?.description), inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error, Object.getOwnPropertyNames(error)));
+			destroyClients();
+		};
+		await failing((request) => (request.name === 'GetObject' ? { kind: 'stall' } : undefined), readParams, /did not answer within 1 s/);
+		await failing((request) => (request.name === 'GetObject' ? { kind: 'resetBody', afterBytes: request.nth === 1 ? 3 : 0 } : undefined), readParams, /only 3 of 7 bytes arrived/);
+		await failing((request) => (request.name === 'GetObject' ? { kind: 'flipResponseByte', at: 2 } : undefined), readParams, /damaged/);
+		await failing((request) => (request.name === 'ListObjectsV2' ? badGatewayHtml() : undefined), listParams, /not an S3 answer/);
+		await failing((request) => (request.name === 'ListObjectsV2' ? slowDown() : undefined), listParams, /throttling/);
+	} finally {
+		await faults.stop();
 	}
 
 	const secrets = new Set(
