@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+import { agentsFor, proxyFor } from './agents';
 import { assertAuthAllowed, authPlanFor, clearAuthCache, type AuthFields, type AuthPlan } from './auth';
 import { addContentMd5 } from './integrity';
 import { resolveEndpoint, type ResolvedEndpoint } from './providers';
@@ -50,7 +49,9 @@ function cacheKey(credentials: S3StorageCredentials, region: string | undefined)
 	const sorted = Object.keys(credentials)
 		.sort()
 		.map((key) => [key, credentials[key]]);
-	return createHash('sha256').update(JSON.stringify([sorted, region ?? ''])).digest('hex');
+	// The proxy too: a changed HTTP(S)_PROXY / NO_PROXY needs other sockets.
+	const proxy = proxyFor(credentials.endpoint || `https://s3.${region ?? credentials.region ?? 'us-east-1'}.amazonaws.com`);
+	return createHash('sha256').update(JSON.stringify([sorted, region ?? '', proxy])).digest('hex');
 }
 
 export function buildClientConfig(
@@ -69,9 +70,6 @@ export function buildClientConfig(
 
 	const checksumMode = credentials.checksumMode ?? 'auto';
 	const whenRequired = checksumMode === 'whenRequired' || (checksumMode === 'auto' && !resolved.isAws);
-	const ca = credentials.customCa?.trim() || undefined;
-
-	const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
 	const config: S3ClientConfig = {
 		region: resolved.region,
 		endpoint: resolved.endpoint,
@@ -81,13 +79,10 @@ export function buildClientConfig(
 		// Non-AWS stores often reject CRC32 checksums (R2, older MinIO) or presign them wrongly.
 		requestChecksumCalculation: whenRequired ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
 		responseChecksumValidation: whenRequired ? 'WHEN_REQUIRED' : 'WHEN_SUPPORTED',
+		// AWS accounts with buckets in several regions: follow S3's redirect to the bucket's region.
+		followRegionRedirects: resolved.isAws,
 		requestHandler: new NodeHttpHandler({
-			httpAgent: new HttpAgent(agentOptions),
-			httpsAgent: new HttpsAgent({
-				...agentOptions,
-				rejectUnauthorized: !credentials.acceptSelfSigned,
-				...(ca ? { ca } : {}),
-			}),
+			...agentsFor(endpointUrlOf(resolved), credentials, { keepAlive: true, maxSockets: MAX_SOCKETS }),
 			connectionTimeout: CONNECTION_TIMEOUT_MS,
 			// Idle: nothing received for this long, before the answer or mid-body, ends the request
 			// (a stall becomes a retried TimeoutError; a stalled body is resumed by download.ts).
@@ -98,6 +93,11 @@ export function buildClientConfig(
 		}),
 	};
 	return { config, resolved, auth };
+}
+
+/** The URL requests go to, for the proxy decision: the endpoint, or AWS's regional one. */
+function endpointUrlOf(resolved: ResolvedEndpoint): string {
+	return resolved.endpoint ?? `https://s3.${resolved.region}.amazonaws.com`;
 }
 
 function seconds(value: number | undefined, fallback: number): number {

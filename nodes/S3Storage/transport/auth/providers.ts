@@ -9,12 +9,11 @@
  * credentials. Failures are raised as `SignInError`s naming the step that failed.
  */
 import { createHash } from 'node:crypto';
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
 
 import { fromNodeProviderChain, fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+import { agentsFor } from '../agents';
 import { describeAssumeRoleFailure, describeMachineIdentityFailure, SignInError } from '../errors';
 import { memoizeCredentials, REFRESH_MARGIN_MS, STATIC_MACHINE_CREDENTIALS_MAX_AGE_MS, type Credentials, type CredentialsProvider } from './credentials';
 import {
@@ -73,12 +72,10 @@ function machineIdentityProvider(fields: AuthFields): CredentialsProvider {
 	);
 }
 
-function stsRequestHandler(fields: AuthFields): NodeHttpHandler {
-	const ca = fields.customCa?.trim() || undefined;
+function stsRequestHandler(fields: AuthFields, stsUrl: string): NodeHttpHandler {
 	// STS is called about once an hour per credential: no keep-alive, so no socket outlives the call.
 	return new NodeHttpHandler({
-		httpAgent: new HttpAgent({ keepAlive: false }),
-		httpsAgent: new HttpsAgent({ keepAlive: false, rejectUnauthorized: !fields.acceptSelfSigned, ...(ca ? { ca } : {}) }),
+		...agentsFor(stsUrl, fields, { keepAlive: false }),
 		connectionTimeout: 10_000,
 		requestTimeout: 30_000,
 	});
@@ -114,7 +111,7 @@ function assumeRolePlan(fields: AuthFields, context: AuthContext): AuthPlan {
 		clientConfig: {
 			region: stsRegion,
 			...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
-			requestHandler: stsRequestHandler(fields),
+			requestHandler: stsRequestHandler(fields, stsEndpoint ?? `https://sts.${stsRegion}.amazonaws.com`),
 			maxAttempts: fields.maxAttempts ?? 3,
 		},
 	});
