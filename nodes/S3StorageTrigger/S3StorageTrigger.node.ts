@@ -10,6 +10,7 @@ import type {
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 
 import { binaryOutputField, bucketLocator } from '../S3Storage/actions/common.descriptions';
+import { saveToBinaryStore } from '../S3Storage/helpers/binaryStoreError';
 import { runPool } from '../S3Storage/transport';
 import { compact, fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
 import { s3StorageApiTest } from '../S3Storage/methods/credentialTest';
@@ -234,7 +235,8 @@ async function toItems(
 			{ action: 'download', bucket, key: object.key }, { tolerateNotFound: true },);
 		// Deleted between the listing and the download: nothing left to report.
 		if (!response) return undefined;
-		const binary = await this.helpers.prepareBinaryData(
+		const binary = await saveToBinaryStore.call(
+			this,
 			response.Body as Readable,
 			fileNameOfKey(object.key),
 			response.ContentType || undefined,

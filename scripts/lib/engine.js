@@ -109,22 +109,184 @@ class CredentialsHelper extends workflowLib.ICredentialsHelper {
 }
 
 let binaryModeInitialised;
+/** Workflow settings every run gets unless its JSON says otherwise (`binaryMode: 'combined'`). */
+let defaultWorkflowSettings = {};
+
 /**
- * Chooses where binary data lives: 'filesystem' (n8n 2.x's default: files on disk, streamed)
- * or 'memory' (base64 inside the items).
+ * The rows of n8n's `binary_data` table, kept in memory: the repository n8n's DatabaseManager
+ * writes through (insert, findOneOrFail, update, delete, copyStoredFile), without TypeORM.
  */
-async function setBinaryMode(mode) {
+class InMemoryBinaryDataRepository {
+	constructor() {
+		this.rows = new Map();
+	}
+	async insert(row) {
+		this.rows.set(row.fileId, { ...row });
+	}
+	async findOneOrFail({ where }) {
+		const row = this.rows.get(where.fileId);
+		if (!row) throw new Error(`Could not find any entity of type "BinaryDataFile" matching: {"fileId":"${where.fileId}"}`);
+		return { ...row };
+	}
+	/** `where` values are plain or a TypeORM In(...) (an object holding the list in `value`). */
+	matches(row, where) {
+		return Object.entries(where).every(([column, wanted]) =>
+			wanted && typeof wanted === 'object' && Array.isArray(wanted.value) ? wanted.value.includes(row[column]) : row[column] === wanted,
+		);
+	}
+	async update(where, values) {
+		let affected = 0;
+		for (const [fileId, row] of [...this.rows]) {
+			if (!this.matches(row, where)) continue;
+			this.rows.delete(fileId);
+			const updated = { ...row, ...values };
+			this.rows.set(updated.fileId, updated);
+			affected += 1;
+		}
+		return { affected };
+	}
+	async delete(where) {
+		for (const [fileId, row] of [...this.rows]) if (this.matches(row, where)) this.rows.delete(fileId);
+	}
+	async copyStoredFile(sourceFileId, targetFileId, sourceType, sourceId) {
+		const row = this.rows.get(sourceFileId);
+		if (!row) return false;
+		this.rows.set(targetFileId, { ...row, fileId: targetFileId, sourceType, sourceId });
+		return true;
+	}
+}
+
+/**
+ * n8n's `database` binary data manager. It is not part of n8n-core: it lives in the n8n package
+ * (packages/cli/src/binary-data/database.manager.ts) and takes @n8n/db's TypeORM repository, and
+ * neither package is a dependency here (the n8n package is some 1,500 packages; its SQLite driver
+ * is a native module). When an installed n8n package is found (N8N_PACKAGE_DIR, or the e2e
+ * install in e2e/n8n/node_modules/n8n), its own DatabaseManager class is used over the in-memory
+ * table; otherwise this copy of it, line for line in behaviour: the whole file read into one
+ * buffer, FileTooLargeError above `dbMaxFileSize` (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, MiB),
+ * `database://<id>` as its path, and reads served from one buffer.
+ */
+class DatabaseBinaryManager {
+	constructor(repository, config) {
+		this.repository = repository;
+		this.config = config;
+	}
+	async init() {}
+	checkSize(fileSize, fileId, metadata) {
+		const fileSizeMb = fileSize / (1024 * 1024);
+		if (fileSizeMb > this.config.dbMaxFileSize) {
+			throw new core.FileTooLargeError({ fileSizeMb, maxFileSizeMb: this.config.dbMaxFileSize, fileId, fileName: metadata.fileName });
+		}
+	}
+	async insert(location, buffer, metadata) {
+		const fileId = require('node:crypto').randomUUID();
+		this.checkSize(buffer.length, fileId, metadata);
+		await this.repository.insert({
+			fileId,
+			sourceType: 'execution',
+			sourceId: location.executionId || core.TEMP_EXECUTION_ID,
+			data: buffer,
+			mimeType: metadata.mimeType ?? null,
+			fileName: metadata.fileName ?? null,
+			fileSize: buffer.length,
+		});
+		return { fileId, fileSize: buffer.length };
+	}
+	async store(location, bufferOrStream, metadata) {
+		return await this.insert(location, await require('@n8n/backend-network').binaryToBuffer(bufferOrStream), metadata);
+	}
+	async copyByFilePath(location, sourcePath, metadata) {
+		return await this.insert(location, await fs.promises.readFile(sourcePath), metadata);
+	}
+	getPath(fileId) {
+		return `database://${fileId}`;
+	}
+	async getAsBuffer(fileId) {
+		return (await this.repository.findOneOrFail({ where: { fileId }, select: ['data'] })).data;
+	}
+	async getAsStream(fileId) {
+		return require('node:stream').Readable.from(await this.getAsBuffer(fileId));
+	}
+	async getMetadata(fileId) {
+		const file = await this.repository.findOneOrFail({ where: { fileId }, select: ['fileName', 'mimeType', 'fileSize'] });
+		return { fileName: file.fileName ?? undefined, mimeType: file.mimeType ?? undefined, fileSize: file.fileSize };
+	}
+	async deleteMany(locations) {
+		const executionIds = locations.flatMap((location) => (location.type === 'execution' ? [location.executionId] : []));
+		if (executionIds.length) await this.repository.delete({ sourceType: 'execution', sourceId: { value: executionIds } });
+	}
+	async deleteManyByFileId(ids) {
+		if (ids.length) await this.repository.delete({ fileId: { value: ids } });
+	}
+	async copyByFileId(targetLocation, sourceFileId) {
+		const targetFileId = require('node:crypto').randomUUID();
+		const copied = await this.repository.copyStoredFile(sourceFileId, targetFileId, 'execution', targetLocation.executionId || core.TEMP_EXECUTION_ID);
+		if (!copied) throw new core.BinaryDataFileNotFoundError(sourceFileId);
+		return targetFileId;
+	}
+	async rename(oldFileId, newFileId) {
+		const { affected } = await this.repository.update({ fileId: oldFileId }, { fileId: newFileId });
+		if (affected === 0) throw new core.BinaryDataFileNotFoundError(oldFileId);
+	}
+}
+
+/** n8n's own DatabaseManager class, when an n8n package is installed where the engine can find it. */
+function installedDatabaseManagerClass() {
+	const candidates = [process.env.N8N_PACKAGE_DIR, path.join(__dirname, '../../e2e/n8n/node_modules/n8n')].filter(Boolean);
+	for (const dir of candidates) {
+		const file = path.join(dir, 'dist/binary-data/database.manager.js');
+		if (fs.existsSync(file)) return { DatabaseManager: require(file).DatabaseManager, file };
+	}
+	return undefined;
+}
+
+let databaseManager;
+/** Which database manager the engine uses: 'n8n package (<file>)' or 'engine copy'. */
+let databaseManagerSource;
+
+/**
+ * Chooses where binary data lives, as n8n 2.x's binary data config does:
+ * 'filesystem' (the default in regular mode: files on disk, streamed), 'database' (the default in
+ * queue mode: each file whole in a database row, refused above `databaseMaxFileSizeMiB`, default
+ * N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE or 512) or 'memory' (base64 inside the items).
+ * `workflowBinaryMode: 'combined'` is the workflow setting that moves binaries into `json._files`.
+ * @param {'memory' | 'filesystem' | 'database'} mode
+ * @param {{ workflowBinaryMode?: 'separate' | 'combined', databaseMaxFileSizeMiB?: number }} [options]
+ */
+async function setBinaryMode(mode, options = {}) {
 	const service = Container.get(core.BinaryDataService);
 	const config = service.config;
-	if (mode === 'filesystem') {
-		config.mode = 'filesystem';
+	if (mode === 'filesystem' || mode === 'database') {
+		config.mode = mode;
 		config.localStoragePath ??= path.join(process.env.N8N_USER_FOLDER, 'binary');
 		fs.mkdirSync(config.localStoragePath, { recursive: true });
-	} else {
+	} else if (mode === 'memory') {
 		config.mode = 'default';
+	} else {
+		throw new Error(`Unknown binary mode "${mode}"`);
 	}
+	config.dbMaxFileSize = options.databaseMaxFileSizeMiB ?? Number(process.env.N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE || 512);
 	await service.init();
+	if (mode === 'database') {
+		if (!databaseManager) {
+			const installed = installedDatabaseManagerClass();
+			const Manager = installed?.DatabaseManager ?? DatabaseBinaryManager;
+			databaseManager = new Manager(new InMemoryBinaryDataRepository(), config);
+			databaseManagerSource = installed ? `n8n package (${installed.file})` : 'engine copy';
+		}
+		service.setManager('database', databaseManager);
+	}
+	// What an n8n process is told through its environment, so a node sees the same settings.
+	process.env.N8N_DEFAULT_BINARY_DATA_MODE = config.mode;
+	if (mode === 'database') process.env.N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE = String(config.dbMaxFileSize);
+	else delete process.env.N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE;
+	defaultWorkflowSettings = options.workflowBinaryMode ? { binaryMode: options.workflowBinaryMode } : {};
 	binaryModeInitialised = mode;
+}
+
+/** Where the engine's `database` mode manager comes from (see DatabaseBinaryManager). */
+function databaseManagerInUse() {
+	return databaseManagerSource;
 }
 
 function makeWorkflow(workflowJson, nodeTypes, staticData) {
@@ -136,7 +298,7 @@ function makeWorkflow(workflowJson, nodeTypes, staticData) {
 		active: false,
 		nodeTypes,
 		staticData: staticData ?? {},
-		settings: workflowJson.settings ?? {},
+		settings: { ...defaultWorkflowSettings, ...workflowJson.settings },
 	});
 }
 
@@ -190,7 +352,7 @@ async function runWorkflow(workflowJson, options) {
 	if (!start) throw new Error(`No start node "${options.startNode ?? ''}" in the workflow`);
 
 	const executionId = newExecutionId();
-	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections, active: false, settings: {}, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null };
+	const workflowData = { id: workflow.id, name: workflow.name, nodes: workflowJson.nodes, connections: workflowJson.connections, active: false, settings: workflow.settings, createdAt: new Date(), updatedAt: new Date(), isArchived: false, activeVersionId: null };
 	const hooks = new core.ExecutionLifecycleHooks(mode, executionId, workflowData);
 	if (options.onResponse) hooks.addHandler('sendResponse', async (response) => options.onResponse(response));
 	const additionalData = makeAdditionalData(options.credentials, hooks);
@@ -473,4 +635,4 @@ async function makeBinary(content, fileName, mimeType) {
 	return await service.store({ type: 'execution', workflowId: 'test', executionId: 'input' }, content, binary);
 }
 
-module.exports = { runWorkflow, pollTrigger, serveWebhooks, setBinaryMode, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };
+module.exports = { runWorkflow, pollTrigger, serveWebhooks, setBinaryMode, databaseManagerInUse, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };

@@ -11,12 +11,21 @@ import { credentialFor, getTarget } from './target';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const engine = require('../../scripts/lib/engine.js') as {
 	runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun>;
-	setBinaryMode: (mode: BinaryMode) => Promise<void>;
+	setBinaryMode: (mode: BinaryMode, options?: BinaryModeOptions) => Promise<void>;
+	databaseManagerInUse: () => string | undefined;
 	binaryToBuffer: (binary: object) => Promise<Buffer>;
 	makeBinary: (content: Buffer | NodeJS.ReadableStream, fileName: string, mimeType?: string) => Promise<IDataObject>;
 };
 
-export type BinaryMode = 'memory' | 'filesystem';
+/** Where n8n keeps binaries: 'database' is n8n 2.x's default in queue mode, 'filesystem' in regular mode. */
+export type BinaryMode = 'memory' | 'filesystem' | 'database';
+
+export interface BinaryModeOptions {
+	/** The workflow setting: 'combined' moves every binary into `json._files`. */
+	workflowBinaryMode?: 'separate' | 'combined';
+	/** `database` mode's per-file limit (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, MiB; default 512). */
+	databaseMaxFileSizeMiB?: number;
+}
 
 export interface WorkflowRun {
 	runData: Record<string, Array<{ error?: Error & { description?: string }; data?: { main: INodeExecutionData[][] } }>>;
@@ -28,7 +37,7 @@ export interface WorkflowRun {
 	nodeError(nodeName: string): (Error & { description?: string; httpCode?: string }) | undefined;
 }
 
-export const { setBinaryMode, binaryToBuffer, makeBinary } = engine;
+export const { setBinaryMode, binaryToBuffer, makeBinary, databaseManagerInUse } = engine;
 
 class PassThroughInput implements INodeType {
 	description: INodeTypeDescription = {

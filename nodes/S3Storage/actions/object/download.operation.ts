@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { saveToBinaryStore } from '../../helpers/binaryStoreError';
 import { byteRangeOf } from '../../helpers/objectRead';
 import { compact, fileNameOfKey, getBucket, getKey, getText, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
@@ -62,10 +63,12 @@ export async function execute(
 		itemIndex,
 	});
 	// The body is streamed into n8n's binary store; in filesystem mode it goes to disk as it arrives.
-	const binary = await this.helpers.prepareBinaryData(
+	const binary = await saveToBinaryStore.call(
+		this,
 		response.Body as Readable,
 		fileName || fileNameOfKey(key),
 		response.ContentType || undefined,
+		itemIndex,
 	);
 	return [
 		{

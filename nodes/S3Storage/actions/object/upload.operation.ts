@@ -4,6 +4,8 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { inputBinaryField } from '../../helpers/binaryFields';
+import { binaryStoreReader } from '../../helpers/binaryStoreError';
 import {
 	chooseContentType,
 	contentTypeOfKey,
@@ -210,19 +212,21 @@ async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: st
 			return { body: data, size: data.length, fallbackType: 'application/json', textual: true };
 		}
 		default: {
-			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+			const binaryPropertyName = inputBinaryField(this.getInputData()[itemIndex], this.getNodeParameter('binaryPropertyName', itemIndex) as string);
 			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
 			// Stored binaries: a small one is read at once (cheaper than a stream, and it goes up in one
 			// PutObject anyway); a large one on this disk (filesystem mode) is read part by part by the
 			// transport, otherwise (another binary data backend) streamed in 1 MiB reads. n8n 2.x
 			// records the size on the binary; older binaries need their metadata file for it.
 			if (binary.id) {
-				const size = typeof binary.bytes === 'number' ? binary.bytes : (await this.helpers.getBinaryMetadata(binary.id)).fileSize;
+				const id = binary.id;
+				const fromStore = binaryStoreReader.call(this, binary, itemIndex);
+				const size = typeof binary.bytes === 'number' ? binary.bytes : (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize;
 				let body: UploadBody['body'];
 				if (size <= WHOLE_READ_LIMIT) {
-					body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
+					body = await fromStore(async () => await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName));
 				} else {
-					body = (await localFileOf.call(this, binary.id, size)) ?? (await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE));
+					body = (await localFileOf.call(this, id, size)) ?? (await fromStore(async () => await this.helpers.getBinaryStream(id, BINARY_READ_CHUNK_SIZE)));
 				}
 				return { body, size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
 			}

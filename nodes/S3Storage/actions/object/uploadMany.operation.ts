@@ -3,6 +3,8 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { binariesOf } from '../../helpers/binaryFields';
+import { binaryStoreReader } from '../../helpers/binaryStoreError';
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
 import { compact, describeType, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
 import {
@@ -159,7 +161,7 @@ function planFromLists(this: IExecuteFunctions, itemIndex: number, options: Uplo
 }
 
 async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, options: UploadManyOptions): Promise<PlannedObject[]> {
-	const binaries = this.getInputData()[itemIndex]?.binary ?? {};
+	const binaries = binariesOf(this.getInputData()[itemIndex]);
 	const fields = Object.keys(binaries);
 	if (fields.length === 0) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex} has no binary fields to upload`, {
@@ -170,7 +172,7 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 	const planned: PlannedObject[] = [];
 	const fieldOfKey = new Map<string, string>();
 	for (const field of fields) {
-		const binary = this.helpers.assertBinaryData(itemIndex, field);
+		const binary = binaries[field];
 		const key = underFolder(options.folder, binary.fileName || field);
 		const earlier = fieldOfKey.get(key);
 		if (earlier !== undefined) {
@@ -180,16 +182,26 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 			});
 		}
 		fieldOfKey.set(key, field);
-		const size = binary.id ? (await this.helpers.getBinaryMetadata(binary.id)).fileSize : Buffer.from(binary.data, 'base64').length;
+		const { id } = binary;
+		const fromStore = binaryStoreReader.call(this, binary, itemIndex);
+		const size = id
+			? typeof binary.bytes === 'number'
+				? binary.bytes
+				: (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize
+			: Buffer.from(binary.data, 'base64').length;
 		planned.push({
 			key,
 			contentType: chooseContentType(options.contentType, binary.mimeType, contentTypeOfKey(key)),
 			size,
-			// Opened only when its turn comes, so files are streamed one slot at a time.
+			// Opened only when its turn comes, so files are streamed one slot at a time. The binary
+			// itself (not its field name) is handed over: n8n finds a name in `binary` or, in
+			// combined mode, as a path in `json`, and field names may hold dots.
 			body: async () =>
-				binary.id && size > WHOLE_READ_LIMIT
-					? await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE)
-					: await this.helpers.getBinaryDataBuffer(itemIndex, field),
+				await fromStore(async () =>
+					id && size > WHOLE_READ_LIMIT
+						? await this.helpers.getBinaryStream(id, BINARY_READ_CHUNK_SIZE)
+						: await this.helpers.getBinaryDataBuffer(itemIndex, binary),
+				),
 		});
 	}
 	return planned;
