@@ -1,10 +1,12 @@
-import type { Readable } from 'node:stream';
-
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
-import { compact, describeType, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
+import { binarySourceOf, type BinarySource } from '../../helpers/binarySource';
+import { assertKeyLength, compact, describeType, getBucket, getText, updateDisplayOptions } from '../../helpers/utils';
+import { writeParams, type WriteOptions } from '../../helpers/writeOptions';
+import { DEFAULT_PART_SIZE, runPool, type S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import {
 	aclOption,
 	cacheControlOption,
@@ -15,11 +17,7 @@ import {
 	serverSideEncryptionOption,
 	storageClassOption,
 	tagsOption,
-	writeParams,
-	type WriteOptions,
-} from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, runPool, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+} from './writeOptions.descriptions';
 
 /** Objects of one item uploaded at the same time. */
 const UPLOADS_IN_FLIGHT = 4;
@@ -105,7 +103,7 @@ interface PlannedObject {
 	key: string;
 	contentType: string;
 	size: number;
-	body: () => Promise<Readable | Buffer>;
+	body: BinarySource['open'];
 }
 
 function planFromLists(this: IExecuteFunctions, itemIndex: number, options: UploadManyOptions): PlannedObject[] {
@@ -170,8 +168,8 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 	const planned: PlannedObject[] = [];
 	const fieldOfKey = new Map<string, string>();
 	for (const field of fields) {
-		const binary = this.helpers.assertBinaryData(itemIndex, field);
-		const key = underFolder(options.folder, binary.fileName || field);
+		const source = await binarySourceOf.call(this, itemIndex, field);
+		const key = underFolder(options.folder, source.fileName || field);
 		const earlier = fieldOfKey.get(key);
 		if (earlier !== undefined) {
 			throw new NodeOperationError(this.getNode(), `Binary fields "${earlier}" and "${field}" of item ${itemIndex} would both upload to "${key}"`, {
@@ -180,17 +178,8 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 			});
 		}
 		fieldOfKey.set(key, field);
-		const size = binary.id ? (await this.helpers.getBinaryMetadata(binary.id)).fileSize : Buffer.from(binary.data, 'base64').length;
-		planned.push({
-			key,
-			contentType: chooseContentType(options.contentType, binary.mimeType, contentTypeOfKey(key)),
-			size,
-			// Opened only when its turn comes, so files are streamed one slot at a time.
-			body: async () =>
-				binary.id && size > WHOLE_READ_LIMIT
-					? await this.helpers.getBinaryStream(binary.id, BINARY_READ_CHUNK_SIZE)
-					: await this.helpers.getBinaryDataBuffer(itemIndex, field),
-		});
+		// Opened only when its turn comes, so files are read one slot at a time.
+		planned.push({ key, contentType: chooseContentType(options.contentType, source.mimeType, contentTypeOfKey(key)), size: source.size, body: source.open });
 	}
 	return planned;
 }
@@ -213,12 +202,10 @@ export async function execute(
 		dataSource === 'binary' ? await planFromBinaries.call(this, itemIndex, options) : planFromLists.call(this, itemIndex, options);
 
 	for (const object of planned) {
-		if (isKeyTooLong(object.key)) {
-			throw new NodeOperationError(this.getNode(), `The key "${object.key.slice(0, 60)}..." is longer than 1,024 bytes`, {
-				itemIndex,
-				description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the name or the folder.',
-			});
-		}
+		assertKeyLength(this.getNode(), object.key, itemIndex, {
+			message: `The key "${object.key.slice(0, 60)}..." is longer than 1,024 bytes`,
+			shorten: 'the name or the folder',
+		});
 	}
 
 	return await runPool(planned.length, UPLOADS_IN_FLIGHT, async (index) => {
