@@ -89,7 +89,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. uploads/report.pdf',
 		description:
-			'The object\'s key (ILLA\'s "upload object name"). For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
+			'The object\'s key. For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
 	},
 	optionsCollection([
 		aclOption,

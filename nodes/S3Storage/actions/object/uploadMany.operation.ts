@@ -34,7 +34,7 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Lists of Names and Base64 Data',
 				value: 'lists',
-				description: 'A list of object names and a list of base64 data of the same length (ILLA\'s "Upload multiple data")',
+				description: 'A list of object names and a list of base64 data of the same length',
 			},
 			{ name: 'All Binary Fields', value: 'binary', description: 'Every binary field of the item, each under its file name' },
 		],
