@@ -1,5 +1,7 @@
 import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_LIMIT } from '../helpers/utils';
+
 /** Wherever a bucket is chosen: pick from the account's buckets, or type its name. */
 export const bucketLocator: INodeProperties = {
 	displayName: 'Bucket',
@@ -46,7 +48,7 @@ export const limitField: INodeProperties = {
 	displayName: 'Limit',
 	name: 'limit',
 	type: 'number',
-	default: 50,
+	default: DEFAULT_LIMIT,
 	typeOptions: { minValue: 1 },
 	description: 'Max number of results to return',
 	displayOptions: { show: { returnAll: [false] } },

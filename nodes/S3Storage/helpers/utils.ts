@@ -9,7 +9,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { limitField } from '../actions/common.descriptions';
 import type { S3Connection } from '../transport';
 
 /** Adds the operation's `displayOptions` to each of its fields, so no field repeats them. */
@@ -130,6 +129,23 @@ export function isKeyTooLong(key: string): boolean {
 	return Buffer.byteLength(key, 'utf8') > 1024;
 }
 
+/**
+ * Refuses a key (or folder prefix) S3 would refuse for its length, before any request. `message`
+ * says which key, `shorten` what the user can shorten ("the key", "the key or the folder").
+ */
+export function assertKeyLength(
+	node: INode,
+	key: string,
+	itemIndex: number,
+	wording: { message: string; shorten: string } = { message: 'The object key is longer than 1,024 bytes', shorten: 'the key' },
+): void {
+	if (!isKeyTooLong(key)) return;
+	throw new NodeOperationError(node, wording.message, {
+		itemIndex,
+		description: `S3 keys are at most 1,024 bytes of UTF-8; shorten ${wording.shorten}.`,
+	});
+}
+
 /** An object key from a field (`field`: its name in the editor); S3 keys may hold any character, but not be empty. */
 export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName = 'key', field = 'Key'): string {
 	const key = getText.call(this, parameterName, itemIndex, field);
@@ -139,12 +155,7 @@ export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName
 			description: `Fill in "${field}" with the object's full key, e.g. "reports/2024/summary.csv".`,
 		});
 	}
-	if (isKeyTooLong(key)) {
-		throw new NodeOperationError(this.getNode(), 'The object key is longer than 1,024 bytes', {
-			itemIndex,
-			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the key.',
-		});
-	}
+	assertKeyLength(this.getNode(), key, itemIndex);
 	return key;
 }
 
@@ -181,11 +192,14 @@ export function positiveNumberOf(
 	);
 }
 
+/** The Limit of list operations when the field is not set (the field's default too). */
+export const DEFAULT_LIMIT = 50;
+
 /** How many results a list operation returns: its Limit (a whole number, at least 1), or all of them with Return All on. */
 export function getLimit(this: IExecuteFunctions, itemIndex: number): number {
 	const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 	if (returnAll) return Infinity;
-	return positiveNumberOf(this.getNode(), this.getNodeParameter('limit', itemIndex, limitField.default), 'Limit', itemIndex, {
+	return positiveNumberOf(this.getNode(), this.getNodeParameter('limit', itemIndex, DEFAULT_LIMIT), 'Limit', itemIndex, {
 		whole: true,
 		example: 'how many results to return, e.g. 50, or turn on "Return All"',
 	});

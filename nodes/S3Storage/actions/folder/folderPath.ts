@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getText, isKeyTooLong } from '../../helpers/utils';
+import { assertKeyLength, getText } from '../../helpers/utils';
 
 /** The folder field of the Folder operations: a key prefix, typed with or without the trailing slash. */
 export function folderPathField(overrides: Partial<INodeProperties> = {}): INodeProperties {
@@ -32,12 +32,7 @@ export function toFolderPrefix(value: string): string {
 /** The folder prefix of an item; `field` is the folder field's name in the editor. Empty is the bucket's root. */
 export function readFolderPrefix(this: IExecuteFunctions, itemIndex: number, field = 'Folder'): string {
 	const prefix = toFolderPrefix(getText.call(this, 'folder', itemIndex, field));
-	if (isKeyTooLong(prefix)) {
-		throw new NodeOperationError(this.getNode(), 'The folder path is longer than 1,024 bytes', {
-			itemIndex,
-			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the path.',
-		});
-	}
+	assertKeyLength(this.getNode(), prefix, itemIndex, { message: 'The folder path is longer than 1,024 bytes', shorten: 'the path' });
 	return prefix;
 }
 

@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { copyProperties, executeCopy } from '../../helpers/copyObject';
 import { updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
+import { copyOrMoveObject, copyOrMoveProperties } from './copyOrMove';
 
-export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['copy'] } }, copyProperties('copy'));
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['copy'] } }, copyOrMoveProperties('copy'));
 
 export async function execute(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	return [{ json: await executeCopy.call(this, itemIndex, connection, 'copy') }];
+	return [{ json: await copyOrMoveObject.call(this, itemIndex, connection, 'copy') }];
 }

@@ -67,7 +67,7 @@ const properties: INodeProperties[] = [
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. invoices/2024/0100.pdf',
-			description: 'List only keys that sort after this one (ToolJet\'s "offset")',
+			description: 'List only keys that sort after this one',
 		},
 	]),
 ];

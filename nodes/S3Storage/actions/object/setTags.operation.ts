@@ -2,9 +2,10 @@ import { PutObjectTaggingCommand } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
-import { tagSetOf, tagsOption, tagsToObject, type TagEntries } from '../../helpers/writeOptions';
+import { tagSetOf, tagsToObject, type TagEntries } from '../../helpers/writeOptions';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { tagsOption } from './writeOptions.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,

@@ -1,11 +1,6 @@
-import { stat } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
-
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { inputBinaryField } from '../../helpers/binaryFields';
-import { binaryStoreReader } from '../../helpers/binaryStoreError';
 import {
 	chooseContentType,
 	contentTypeOfKey,
@@ -13,7 +8,11 @@ import {
 	underFolder,
 	withUtf8Charset,
 } from '../../helpers/objectData';
-import { compact, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
+import { binarySourceOf, type BinarySource } from '../../helpers/binarySource';
+import { assertKeyLength, compact, getBucket, getText, updateDisplayOptions } from '../../helpers/utils';
+import { writeParams, type WriteOptions } from '../../helpers/writeOptions';
+import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, type S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import {
 	aclOption,
 	cacheControlOption,
@@ -24,18 +23,7 @@ import {
 	serverSideEncryptionOption,
 	storageClassOption,
 	tagsOption,
-	writeParams,
-	type WriteOptions,
-} from '../../helpers/writeOptions';
-import {
-	BINARY_READ_CHUNK_SIZE,
-	DEFAULT_PART_SIZE,
-	DEFAULT_QUEUE_SIZE,
-	LocalFile,
-	WHOLE_READ_LIMIT,
-	type S3Connection,
-} from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+} from './writeOptions.descriptions';
 
 /** A plain identifier as the default: n8n's lint rules cannot read an expression there. */
 const DEFAULT_PART_SIZE_MIB = DEFAULT_PART_SIZE / 1024 / 1024;
@@ -101,7 +89,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. uploads/report.pdf',
 		description:
-			'The object\'s key (ILLA\'s "upload object name"). For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
+			'The object\'s key. For a binary file, leave empty to use the file\'s name. The Folder option, if set, goes in front.',
 	},
 	optionsCollection([
 		aclOption,
@@ -159,7 +147,8 @@ interface UploadOptions extends WriteOptions {
 }
 
 interface UploadBody {
-	body: Readable | Buffer | LocalFile;
+	/** The bytes, read once the key is known to be fine. */
+	open: BinarySource['open'];
 	size: number;
 	/** The name the key defaults to (binary files only). */
 	fileName?: string;
@@ -170,27 +159,16 @@ interface UploadBody {
 	textual: boolean;
 }
 
-/** The binary's file, when n8n keeps it on this machine's disk (filesystem mode) at the size it reports. */
-async function localFileOf(this: IExecuteFunctions, binaryId: string, size: number): Promise<LocalFile | undefined> {
-	try {
-		const path = this.helpers.getBinaryPath(binaryId);
-		const stats = await stat(path);
-		return stats.isFile() && stats.size === size ? new LocalFile(path, size) : undefined;
-	} catch {
-		return undefined;
-	}
-}
-
 async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: string): Promise<UploadBody> {
 	switch (dataSource) {
 		case 'text': {
 			const text = this.getNodeParameter('text', itemIndex, '');
 			const data = Buffer.from(typeof text === 'string' ? text : JSON.stringify(text), 'utf8');
-			return { body: data, size: data.length, fallbackType: 'text/plain', textual: true };
+			return { open: async () => data, size: data.length, fallbackType: 'text/plain', textual: true };
 		}
 		case 'base64': {
 			const decoded = decodeBase64.call(this, this.getNodeParameter('base64Data', itemIndex, ''), itemIndex, 'The base64 data');
-			return { body: decoded.data, size: decoded.data.length, ownType: decoded.mimeType, textual: false };
+			return { open: async () => decoded.data, size: decoded.data.length, ownType: decoded.mimeType, textual: false };
 		}
 		case 'json': {
 			const value = this.getNodeParameter('jsonData', itemIndex, '{}');
@@ -209,29 +187,12 @@ async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: st
 				text = JSON.stringify(value);
 			}
 			const data = Buffer.from(text, 'utf8');
-			return { body: data, size: data.length, fallbackType: 'application/json', textual: true };
+			return { open: async () => data, size: data.length, fallbackType: 'application/json', textual: true };
 		}
 		default: {
-			const binaryPropertyName = inputBinaryField(this.getInputData()[itemIndex], this.getNodeParameter('binaryPropertyName', itemIndex) as string);
-			const binary = this.helpers.assertBinaryData(itemIndex, binaryPropertyName);
-			// Stored binaries: a small one is read at once (cheaper than a stream, and it goes up in one
-			// PutObject anyway); a large one on this disk (filesystem mode) is read part by part by the
-			// transport, otherwise (another binary data backend) streamed in 1 MiB reads. n8n 2.x
-			// records the size on the binary; older binaries need their metadata file for it.
-			if (binary.id) {
-				const id = binary.id;
-				const fromStore = binaryStoreReader.call(this, binary, itemIndex);
-				const size = typeof binary.bytes === 'number' ? binary.bytes : (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize;
-				let body: UploadBody['body'];
-				if (size <= WHOLE_READ_LIMIT) {
-					body = await fromStore(async () => await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName));
-				} else {
-					body = (await localFileOf.call(this, id, size)) ?? (await fromStore(async () => await this.helpers.getBinaryStream(id, BINARY_READ_CHUNK_SIZE)));
-				}
-				return { body, size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
-			}
-			const body = await this.helpers.getBinaryDataBuffer(itemIndex, binaryPropertyName);
-			return { body, size: body.length, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
+			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+			const binary = await binarySourceOf.call(this, itemIndex, binaryPropertyName);
+			return { open: binary.open, size: binary.size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
 		}
 	}
 }
@@ -252,7 +213,6 @@ export async function execute(
 
 	const name = givenKey || source.fileName;
 	if (!name) {
-		(source.body as Readable).destroy?.();
 		throw new NodeOperationError(this.getNode(), `No object key given for item ${itemIndex}`, {
 			itemIndex,
 			description:
@@ -262,20 +222,14 @@ export async function execute(
 		});
 	}
 	const key = underFolder(folder, name);
-	if (isKeyTooLong(key)) {
-		(source.body as Readable).destroy?.();
-		throw new NodeOperationError(this.getNode(), 'The object key is longer than 1,024 bytes', {
-			itemIndex,
-			description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the key or the folder.',
-		});
-	}
+	assertKeyLength(this.getNode(), key, itemIndex, { message: 'The object key is longer than 1,024 bytes', shorten: 'the key or the folder' });
 	// Given > the data's own type > the key's extension > the data source's default; a generic
 	// application/octet-stream counts as no type, so an extension can still say more.
 	let contentType = chooseContentType(givenType, source.ownType, contentTypeOfKey(key), source.fallbackType);
 	if (source.textual && !givenType.trim()) contentType = withUtf8Charset(contentType);
 
 	const result = await connection.upload(
-		{ Bucket: bucket, Key: key, Body: source.body, ContentLength: source.size, ContentType: contentType, ...extra },
+		{ Bucket: bucket, Key: key, Body: await source.open(), ContentLength: source.size, ContentType: contentType, ...extra },
 		{ partSize: (options.partSizeMiB ?? DEFAULT_PART_SIZE / 1024 / 1024) * 1024 * 1024, queueSize: options.queueSize },
 		{ action: 'upload', bucket, key, itemIndex },
 	);

@@ -1,12 +1,13 @@
-import type { Readable } from 'node:stream';
-
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { binariesOf } from '../../helpers/binaryFields';
-import { binaryStoreReader } from '../../helpers/binaryStoreError';
 import { chooseContentType, contentTypeOfKey, decodeBase64, parseList, underFolder } from '../../helpers/objectData';
-import { compact, describeType, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
+import { binarySourceOf, type BinarySource } from '../../helpers/binarySource';
+import { assertKeyLength, compact, describeType, getBucket, getText, updateDisplayOptions } from '../../helpers/utils';
+import { writeParams, type WriteOptions } from '../../helpers/writeOptions';
+import { DEFAULT_PART_SIZE, runPool, type S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import {
 	aclOption,
 	cacheControlOption,
@@ -17,11 +18,7 @@ import {
 	serverSideEncryptionOption,
 	storageClassOption,
 	tagsOption,
-	writeParams,
-	type WriteOptions,
-} from '../../helpers/writeOptions';
-import { BINARY_READ_CHUNK_SIZE, DEFAULT_PART_SIZE, runPool, WHOLE_READ_LIMIT, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+} from './writeOptions.descriptions';
 
 /** Objects of one item uploaded at the same time. */
 const UPLOADS_IN_FLIGHT = 4;
@@ -38,7 +35,7 @@ const properties: INodeProperties[] = [
 			{
 				name: 'Lists of Names and Base64 Data',
 				value: 'lists',
-				description: 'A list of object names and a list of base64 data of the same length (ILLA\'s "Upload multiple data")',
+				description: 'A list of object names and a list of base64 data of the same length',
 			},
 			{ name: 'All Binary Fields', value: 'binary', description: 'Every binary field of the item, each under its file name' },
 		],
@@ -107,7 +104,7 @@ interface PlannedObject {
 	key: string;
 	contentType: string;
 	size: number;
-	body: () => Promise<Readable | Buffer>;
+	body: BinarySource['open'];
 }
 
 function planFromLists(this: IExecuteFunctions, itemIndex: number, options: UploadManyOptions): PlannedObject[] {
@@ -172,8 +169,8 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 	const planned: PlannedObject[] = [];
 	const fieldOfKey = new Map<string, string>();
 	for (const field of fields) {
-		const binary = binaries[field];
-		const key = underFolder(options.folder, binary.fileName || field);
+		const source = await binarySourceOf.call(this, itemIndex, binaries[field]);
+		const key = underFolder(options.folder, source.fileName || field);
 		const earlier = fieldOfKey.get(key);
 		if (earlier !== undefined) {
 			throw new NodeOperationError(this.getNode(), `Binary fields "${earlier}" and "${field}" of item ${itemIndex} would both upload to "${key}"`, {
@@ -182,27 +179,8 @@ async function planFromBinaries(this: IExecuteFunctions, itemIndex: number, opti
 			});
 		}
 		fieldOfKey.set(key, field);
-		const { id } = binary;
-		const fromStore = binaryStoreReader.call(this, binary, itemIndex);
-		const size = id
-			? typeof binary.bytes === 'number'
-				? binary.bytes
-				: (await fromStore(async () => await this.helpers.getBinaryMetadata(id))).fileSize
-			: Buffer.from(binary.data, 'base64').length;
-		planned.push({
-			key,
-			contentType: chooseContentType(options.contentType, binary.mimeType, contentTypeOfKey(key)),
-			size,
-			// Opened only when its turn comes, so files are streamed one slot at a time. The binary
-			// itself (not its field name) is handed over: n8n finds a name in `binary` or, in
-			// combined mode, as a path in `json`, and field names may hold dots.
-			body: async () =>
-				await fromStore(async () =>
-					id && size > WHOLE_READ_LIMIT
-						? await this.helpers.getBinaryStream(id, BINARY_READ_CHUNK_SIZE)
-						: await this.helpers.getBinaryDataBuffer(itemIndex, binary),
-				),
-		});
+		// Opened only when its turn comes, so files are read one slot at a time.
+		planned.push({ key, contentType: chooseContentType(options.contentType, source.mimeType, contentTypeOfKey(key)), size: source.size, body: source.open });
 	}
 	return planned;
 }
@@ -225,12 +203,10 @@ export async function execute(
 		dataSource === 'binary' ? await planFromBinaries.call(this, itemIndex, options) : planFromLists.call(this, itemIndex, options);
 
 	for (const object of planned) {
-		if (isKeyTooLong(object.key)) {
-			throw new NodeOperationError(this.getNode(), `The key "${object.key.slice(0, 60)}..." is longer than 1,024 bytes`, {
-				itemIndex,
-				description: 'S3 keys are at most 1,024 bytes of UTF-8; shorten the name or the folder.',
-			});
-		}
+		assertKeyLength(this.getNode(), object.key, itemIndex, {
+			message: `The key "${object.key.slice(0, 60)}..." is longer than 1,024 bytes`,
+			shorten: 'the name or the folder',
+		});
 	}
 
 	return await runPool(planned.length, UPLOADS_IN_FLIGHT, async (index) => {

@@ -1,25 +1,17 @@
 /**
- * Copy and Move share their fields and their work: Move is a copy followed by deleting the source,
- * and only once the copy has succeeded.
+ * Copy and Move share their fields and their work (so both live here, next to the two operations):
+ * Move is a copy followed by deleting the source, and only once the copy has succeeded. The
+ * server-side copy itself is the transport's S3Connection.copyObject.
  */
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../actions/common.descriptions';
-import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../transport';
-import { bucketFieldValue, compact, getBucket, getKey, getText, getVersionId, resolveBucket } from './utils';
-import {
-	aclOption,
-	kmsKeyIdOption,
-	metadataOf,
-	metadataOption,
-	placementParams,
-	serverSideEncryptionOption,
-	storageClassOption,
-	type MetadataEntries,
-	type WriteOptions,
-} from './writeOptions';
+import { bucketFieldValue, compact, getBucket, getKey, getText, getVersionId, resolveBucket } from '../../helpers/utils';
+import { metadataOf, placementParams, type MetadataEntries, type WriteOptions } from '../../helpers/writeOptions';
+import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
+import { aclOption, kmsKeyIdOption, metadataOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
 const MiB = 1024 * 1024;
 /** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
@@ -29,7 +21,7 @@ const DEFAULT_COPY_PART_SIZE_MIB = DEFAULT_COPY_PART_SIZE / MiB;
 export type CopyKind = 'copy' | 'move';
 
 /** The fields of Copy or Move (without display options; the operation adds them). */
-export function copyProperties(kind: CopyKind): INodeProperties[] {
+export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 	const verb = kind === 'copy' ? 'copy' : 'move';
 	return [
 		{
@@ -151,7 +143,7 @@ interface CopyOptions extends WriteOptions {
 }
 
 /** Copies (or moves) the item's object and returns its output item. */
-export async function executeCopy(this: IExecuteFunctions, itemIndex: number, connection: S3Connection, kind: CopyKind): Promise<IDataObject> {
+export async function copyOrMoveObject(this: IExecuteFunctions, itemIndex: number, connection: S3Connection, kind: CopyKind): Promise<IDataObject> {
 	const sourceBucket = getBucket.call(this, connection, itemIndex, 'bucket', 'Source Bucket');
 	const sourceKey = getKey.call(this, itemIndex, 'key', 'Source Key');
 	const destinationField = this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true });
