@@ -164,8 +164,8 @@ describe('streaming from a URL', () => {
 		expect(item.json).toMatchObject({ bucket, key: 'big file.bin', size, contentType: 'application/x-tar' });
 		expect(seen.at(-1)!.headers['content-length']).toBeUndefined();
 		expect(await sha256OfObject('big file.bin')).toBe(sha256Of(size));
-		if (caps.multipartAbort) expect(item.json.etag).toMatch(/-8"$/);
 		const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: 'big file.bin' }));
+		if (caps.multipartAbort) expect(head.ETag).toMatch(/-8"$/);
 		expect(head.ContentLength).toBe(size);
 		expect(head.ContentType).toBe('application/x-tar');
 	});
