@@ -21,7 +21,11 @@ export class S3Storage implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 's3StorageApi', required: true, testedBy: 's3StorageApiTest' }],
+		credentials: [
+			{ name: 's3StorageApi', required: true, testedBy: 's3StorageApiTest' },
+			// Object > Transfer writes with a second credential, asked for only there.
+			{ name: 's3StorageDestinationApi', required: true, testedBy: 's3StorageApiTest', displayOptions: { show: { resource: ['object'], operation: ['transfer'] } } },
+		],
 		properties: [
 			{
 				displayName: 'Resource',

@@ -14,6 +14,8 @@ import {
 	type ListObjectsV2CommandOutput,
 	type S3Client,
 } from '@aws-sdk/client-s3';
+import { createHash } from 'node:crypto';
+
 import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
@@ -22,6 +24,7 @@ import { CREDENTIAL_TYPE } from './constants';
 import { copyObject, type CopyParams, type CopyResult, type CopyTuning } from './copy';
 import { getObject, type ObjectDownload } from './download';
 import { toNodeApiError, type S3ErrorContext } from './errors';
+import { openHttpSource, type HttpSource, type HttpSourceRequest } from './httpSource';
 import { EndpointSettingsError, type ResolvedEndpoint } from './providers';
 import { upload, type UploadParams, type UploadResult, type UploadTuning } from './upload';
 
@@ -58,6 +61,8 @@ export class S3Connection {
 		readonly signal: AbortSignal | undefined,
 		/** Attempts per request, also the resumes a download may make without progress. */
 		readonly maxAttempts = DEFAULT_MAX_ATTEMPTS,
+		/** Who signs in where (a hash): two connections with the same one can copy server-side between them. */
+		readonly identity = '',
 	) {}
 
 	get cancelled(): boolean {
@@ -154,6 +159,15 @@ export class S3Connection {
 		return await copyObject(this, params, tuning, itemIndex);
 	}
 
+	/** Opens an outside HTTP(S) GET (httpSource.ts), stopped by the execution's cancel; an HTTP error fails here. */
+	async openUrl(request: HttpSourceRequest, context: S3ErrorContext): Promise<HttpSource> {
+		try {
+			return await openHttpSource({ signal: this.signal, ...request });
+		} catch (error) {
+			return this.fail(error, context);
+		}
+	}
+
 	/** GetObject with a body that resumes after a cut and is verified against its ETag (download.ts). */
 	async getObject(input: GetObjectCommandInput, context: S3ErrorContext): Promise<ObjectDownload>;
 	async getObject(input: GetObjectCommandInput, context: S3ErrorContext, options: { tolerateNotFound: true }): Promise<ObjectDownload | undefined>;
@@ -162,18 +176,39 @@ export class S3Connection {
 	}
 }
 
-/** The connection for the node's credential, built once and shared by every item. */
-export async function getConnection(this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions): Promise<S3Connection> {
-	const credentials = await this.getCredentials<S3StorageCredentials>(CREDENTIAL_TYPE);
+/**
+ * The connection for one of the node's credentials (the node's own by default; Transfer's destination
+ * has a second type), built once and shared by every item.
+ */
+export async function getConnection(
+	this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
+	credentialType = CREDENTIAL_TYPE,
+): Promise<S3Connection> {
+	const credentials = await this.getCredentials<S3StorageCredentials>(credentialType);
+	const which = credentialType === CREDENTIAL_TYPE ? 'The S3 Storage credential' : 'The destination credential';
 	try {
 		const { client, resolved } = getClient(credentials);
 		const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
-		return new S3Connection(this.getNode(), client, resolved, credentials.defaultBucket?.trim() ?? '', signal, credentials.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+		return new S3Connection(
+			this.getNode(),
+			client,
+			resolved,
+			credentials.defaultBucket?.trim() ?? '',
+			signal,
+			credentials.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+			identityOf(credentials, resolved),
+		);
 	} catch (error) {
-		const message = error instanceof EndpointSettingsError ? error.message : `The S3 Storage credential cannot be used: ${(error as Error).message}`;
+		const message = error instanceof EndpointSettingsError ? error.message : `${which} cannot be used: ${(error as Error).message}`;
 		throw new NodeOperationError(this.getNode(), message, {
 			// Sign-in settings errors (transport/auth.ts) say how to fix them, e.g. how to allow machine identity.
-			description: (error as { description?: string }).description ?? 'Open the S3 Storage credential and complete its connection settings.',
+			description: (error as { description?: string }).description ?? `Open ${which.charAt(0).toLowerCase()}${which.slice(1)} and complete its connection settings.`,
 		});
 	}
+}
+
+/** The endpoint and the sign-in (keys, role, profile) as a hash: equal for two credentials that act as the same user on the same server. */
+function identityOf(credentials: S3StorageCredentials, resolved: ResolvedEndpoint): string {
+	const signIn = [credentials.authentication ?? 'accessKeys', credentials.accessKeyId, credentials.profileName, credentials.sourceCredentials, credentials.roleArn, credentials.externalId];
+	return createHash('sha256').update(JSON.stringify([resolved.endpoint ?? 'aws', ...signIn])).digest('hex');
 }

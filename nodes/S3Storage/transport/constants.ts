@@ -1,6 +1,8 @@
 /** Sizes and limits of S3 itself and this package's defaults, named once. */
 
 export const CREDENTIAL_TYPE = 's3StorageApi';
+/** Object > Transfer's second credential: n8n lets a node name each credential type once. */
+export const DESTINATION_CREDENTIAL_TYPE = 's3StorageDestinationApi';
 
 export const KiB = 1024;
 export const MiB = 1024 * KiB;

@@ -13,7 +13,9 @@ import * as getTags from './getTags.operation';
 import * as move from './move.operation';
 import * as read from './read.operation';
 import * as setTags from './setTags.operation';
+import * as transfer from './transfer.operation';
 import * as upload from './upload.operation';
+import * as uploadFromUrl from './uploadFromUrl.operation';
 import * as uploadMany from './uploadMany.operation';
 
 export {
@@ -30,7 +32,9 @@ export {
 	move,
 	read,
 	setTags,
+	transfer,
 	upload,
+	uploadFromUrl,
 	uploadMany,
 };
 
@@ -127,11 +131,25 @@ export const description: INodeProperties[] = [
 				action: 'Set the tags of an object',
 			},
 			{
+				name: 'Transfer',
+				value: 'transfer',
+				description:
+					'Copy an object to another credential: another account, provider or server (server-side when both credentials are the same user on the same endpoint, otherwise streamed; any size)',
+				action: 'Transfer an object to another credential',
+			},
+			{
 				name: 'Upload',
 				value: 'upload',
 				description:
 					'Upload a binary file, text, base64 or JSON as an object, replacing any object with the same key unless "Do Not Overwrite" is on',
 				action: 'Upload an object',
+			},
+			{
+				name: 'Upload From URL',
+				value: 'uploadFromUrl',
+				description:
+					'Download a file from an http(s) URL straight into an object, streamed without n8n\'s binary storage (any size)',
+				action: 'Upload an object from a URL',
 			},
 			{
 				name: 'Upload Many',
@@ -156,6 +174,8 @@ export const description: INodeProperties[] = [
 	...move.description,
 	...read.description,
 	...setTags.description,
+	...transfer.description,
 	...upload.description,
+	...uploadFromUrl.description,
 	...uploadMany.description,
 ];

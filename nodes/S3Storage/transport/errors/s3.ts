@@ -7,6 +7,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { DamagedBodyError, IncompleteBodyError } from './body';
+import { describeHttpSourceError, HttpSourceError } from './httpSource';
 import { BODY_CUT_CODES, networkCode, networkWords, TLS_CODES } from './network';
 import { signInErrorIn } from './signIn';
 import type { DescribedError, SdkErrorShape } from './types';
@@ -68,6 +69,8 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 	// Sign-in failures (transport/auth) come already described: source credentials or AssumeRole, not S3.
 	const signIn = signInErrorIn(error);
 	if (signIn) return signIn.described;
+	// A failure of the outside source a body came from (Upload from URL), not of S3.
+	if (error instanceof HttpSourceError) return describeHttpSourceError(error, context.bucket ? target(context) : undefined);
 	const sdkError = (error ?? {}) as SdkErrorShape;
 	const httpStatus = sdkError.$metadata?.httpStatusCode;
 	const net = networkCode(error);
