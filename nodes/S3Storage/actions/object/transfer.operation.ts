@@ -1,17 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
-import {
-	aclOption,
-	doNotOverwriteOption,
-	kmsKeyIdOption,
-	placementParams,
-	serverSideEncryptionOption,
-	storageClassOption,
-	type WriteOptions,
-} from '../../helpers/writeOptions';
+import { placementParams, type WriteOptions } from '../../helpers/writeOptions';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, DESTINATION_CREDENTIAL_TYPE, getConnection, transferObject, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
+import { aclOption, doNotOverwriteOption, kmsKeyIdOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
 const MiB = 1024 * 1024;
 /** A plain identifier as the default: n8n's lint rules cannot read an expression there. */

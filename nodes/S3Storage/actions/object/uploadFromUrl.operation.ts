@@ -5,19 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { chooseContentType, contentTypeOfKey, underFolder } from '../../helpers/objectData';
 import { compact, getBucket, getText, isKeyTooLong, updateDisplayOptions } from '../../helpers/utils';
-import {
-	aclOption,
-	cacheControlOption,
-	contentDispositionOption,
-	doNotOverwriteOption,
-	kmsKeyIdOption,
-	metadataOption,
-	serverSideEncryptionOption,
-	storageClassOption,
-	tagsOption,
-	writeParams,
-	type WriteOptions,
-} from '../../helpers/writeOptions';
+import { writeParams, type WriteOptions } from '../../helpers/writeOptions';
 import {
 	DEFAULT_MAX_REDIRECTS,
 	DEFAULT_PART_SIZE,
@@ -29,6 +17,7 @@ import {
 	type S3Connection,
 } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+import { aclOption, cacheControlOption, contentDispositionOption, doNotOverwriteOption, kmsKeyIdOption, metadataOption, serverSideEncryptionOption, storageClassOption, tagsOption } from './writeOptions.descriptions';
 
 const MiB = 1024 * 1024;
 /** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
