@@ -107,7 +107,18 @@ export class MultipartUpload {
 		);
 		this.uploadId = undefined;
 		await this.tag(completed.VersionId);
-		return { etag: quotedEtag(completed.ETag), versionId: completed.VersionId };
+		return { etag: await this.etagOf(completed.ETag, completed.VersionId), versionId: completed.VersionId };
+	}
+
+	/** The ETag of the completed object; Ceph RGW 16 answers CompleteMultipartUpload with an empty one, so ask. */
+	async etagOf(answered: string | undefined, versionId: string | undefined): Promise<string | undefined> {
+		if (quotedEtag(answered)) return quotedEtag(answered);
+		const head = await this.connection.send(
+			new HeadObjectCommand({ Bucket: this.target.Bucket, Key: this.target.Key, VersionId: versionId, ExpectedBucketOwner: this.target.ExpectedBucketOwner, SSECustomerAlgorithm: this.target.SSECustomerAlgorithm, SSECustomerKey: this.target.SSECustomerKey, SSECustomerKeyMD5: this.target.SSECustomerKeyMD5 }),
+			{ ...this.context, action: 'read the ETag of' },
+			{ tolerate: [404] },
+		);
+		return quotedEtag(head?.ETag);
 	}
 
 	/** Tags once complete: some servers (Ceph RGW 16) ignore tags given to CreateMultipartUpload. */

@@ -191,7 +191,7 @@ async function uploadStream(
 	const upload = new Upload({ client, params: { ...params, Body: body }, tags, partSize, queueSize, leavePartsOnError: false });
 	try {
 		const result = await upload.done();
-		return { etag: quotedEtag(result.ETag), versionId: result.VersionId };
+		return { etag: await multipart.etagOf(result.ETag, result.VersionId), versionId: result.VersionId };
 	} catch (error) {
 		body.destroy?.();
 		throw await multipart.failure(firstFailure?.error ?? error);
