@@ -280,6 +280,7 @@ describe('stored attributes', () => {
 		// s3rver hashes the whole object; real servers give the multipart form
 		expect(stored).toMatch(real ? /^"[0-9a-f]{32}-2"$/ : /^"[0-9a-f]{32}"$/);
 		expect(uploaded.json.etag).toBe(stored);
+		if (!real) return; // s3rver has no UploadPartCopy
 		const [copied] = await runNode({
 			resource: 'object',
 			operation: 'copy',
