@@ -14,7 +14,7 @@ import {
 	type ListObjectsV2CommandOutput,
 	type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, INode, IPollFunctions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_ATTEMPTS, getClient, type S3StorageCredentials } from './client';
@@ -163,7 +163,7 @@ export class S3Connection {
 }
 
 /** The connection for the node's credential, built once and shared by every item. */
-export async function getConnection(this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions): Promise<S3Connection> {
+export async function getConnection(this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions): Promise<S3Connection> {
 	const credentials = await this.getCredentials<S3StorageCredentials>(CREDENTIAL_TYPE);
 	try {
 		const { client, resolved } = getClient(credentials);

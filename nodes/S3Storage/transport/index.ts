@@ -15,3 +15,4 @@ export { DamagedBodyError, describeS3Error, IncompleteBodyError, toNodeApiError,
 export { quotedEtag } from './integrity';
 export { runPool } from './pool';
 export { LocalFile, type UploadParams, type UploadResult, type UploadTuning } from './upload';
+export * as notifications from './notifications';
