@@ -114,7 +114,7 @@ const node: INode = {
 
 function parameterOf(parameters: IDataObject, name: string, fallback: unknown, options?: { extractValue?: boolean }): unknown {
 	const value = parameters[name] ?? fallback;
-	if (options?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as { value: unknown }).value;
+	if (options?.extractValue && value && typeof value === 'object' && '__rl' in value) return (value as unknown as { value: unknown }).value;
 	return value;
 }
 
