@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 
-import type { IExecuteFunctions, ILoadOptionsFunctions, INode, IPollFunctions, NodeApiError } from 'n8n-workflow';
+import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, INode, IPollFunctions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_MAX_ATTEMPTS, getClient, type S3StorageCredentials } from './client';
@@ -181,7 +181,7 @@ export class S3Connection {
  * has a second type), built once and shared by every item.
  */
 export async function getConnection(
-	this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions,
+	this: IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions | IWebhookFunctions,
 	credentialType = CREDENTIAL_TYPE,
 ): Promise<S3Connection> {
 	const credentials = await this.getCredentials<S3StorageCredentials>(credentialType);

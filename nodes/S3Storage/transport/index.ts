@@ -27,3 +27,4 @@ export { quotedEtag } from './integrity';
 export { runPool } from './pool';
 export { LocalFile, type UploadParams, type UploadResult, type UploadTuning } from './upload';
 export { canCopyServerSide, transferObject, type TransferParams, type TransferResult, type TransferTuning } from './transfer';
+export * as notifications from './notifications';
