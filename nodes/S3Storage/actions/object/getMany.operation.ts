@@ -131,8 +131,8 @@ export async function execute(
 			context,
 		);
 		for (const entry of listingEntries(page)) {
-			let json: IDataObject;
 			if (!filter.keeps(entry)) continue;
+			let json: IDataObject;
 			if (entry.folder) {
 				json = { key: entry.key, isFolder: true };
 			} else {
