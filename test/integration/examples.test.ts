@@ -99,7 +99,7 @@ function expectNoNodeErrors(run: WorkflowRun, workflow: WorkflowJson) {
 }
 
 it('every example is importable: known node types, our credential, connections between existing nodes', () => {
-	for (const file of ['webhook-upload.json', 'browser-direct-upload.json', 'scheduled-sync.json', 'csv-transform.json']) {
+	for (const file of ['webhook-upload.json', 'browser-direct-upload.json', 'scheduled-sync.json', 'csv-transform.json', 'delete-older-than-30-days.json']) {
 		const workflow = loadExample(file, {});
 		const names = new Set(workflow.nodes.map((node) => node.name));
 		for (const node of workflow.nodes) {
@@ -113,6 +113,41 @@ it('every example is importable: known node types, our credential, connections b
 			for (const target of JSON.stringify(value).matchAll(/"node":"([^"]+)"/g)) expect(names.has(target[1])).toBe(true);
 		}
 	}
+});
+
+it('delete-older-than-30-days.json: deletes what is older than its age under logs/, keeps the rest', async () => {
+	const bucket = await newBucket('ex-retention');
+	const workflow = loadExample('delete-older-than-30-days.json', { 'n8n-logs': bucket });
+	const deleteNode = workflow.nodes.find((node) => node.name === 'Delete Older Than 30 Days')!;
+	expect(deleteNode.parameters.filters).toEqual({ olderThanDays: 30 });
+	const run = async () => {
+		const result = await engine.runWorkflow(workflow, { nodes, credentials: credentials() });
+		expectNoNodeErrors(result, workflow);
+		return result.output('Delete Older Than 30 Days')![0].json;
+	};
+	const put = (key: string) => s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `log line of ${key}` }));
+	await Promise.all(['logs/2024-01-01.log', 'logs/app/2024-01-02.log', 'elsewhere/old.log'].map(put));
+
+	// As shipped (30 days): objects written moments ago are young, so nothing goes.
+	expect(await run()).toMatchObject({ deleted: true, objectsDeleted: 0, objectsSkipped: 2 });
+	expect(await keysIn(bucket)).toEqual(['elsewhere/old.log', 'logs/2024-01-01.log', 'logs/app/2024-01-02.log']);
+
+	// No test waits 30 days: the age is set to the fraction of a day that reaches back to a moment
+	// between two uploads, so the objects before it are "older than" the age and the one after is not.
+	// Listings give last-modified to the second, hence a clear gap either side (server and test
+	// share this machine's clock); 0 days would only show "everything under the prefix goes".
+	await new Promise((resolve) => setTimeout(resolve, 2500));
+	const between = Date.now();
+	await new Promise((resolve) => setTimeout(resolve, 2500));
+	await put('logs/today.log');
+	deleteNode.parameters.filters = { olderThanDays: (Date.now() - between) / 86_400_000 };
+	expect(await run()).toMatchObject({
+		deleted: true,
+		objectsDeleted: 2,
+		objectsSkipped: 1,
+		deletedKeys: ['logs/2024-01-01.log', 'logs/app/2024-01-02.log'],
+	});
+	expect(await keysIn(bucket)).toEqual(['elsewhere/old.log', 'logs/today.log']);
 });
 
 describe.each<BinaryMode>(['filesystem', 'memory'])('examples in %s binary mode', (mode) => {

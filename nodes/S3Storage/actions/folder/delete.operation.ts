@@ -1,16 +1,20 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { emptyPrefix } from '../../helpers/bulkDelete';
+import { emptyPrefix, type EmptyPrefixResult } from '../../helpers/bulkDelete';
+import { getListingFilter } from '../../helpers/listingFilter';
 import { getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+import { filtersCollection } from '../filters.descriptions';
 import { folderPathField, getFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	folderPathField({
-		description: 'The folder to delete with everything in it, e.g. "reports/2024". A trailing "/" is added if missing.',
+		description:
+			'The folder to delete with everything in it, e.g. "reports/2024". A trailing "/" is added if missing. With Filters, only the objects under it that match are deleted.',
 	}),
+	filtersCollection('delete'),
 	optionsCollection([
 		concurrencyOption,
 		{
@@ -27,7 +31,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['folder'], operation: ['delete'] } }, properties);
 
 /**
- * Permanently deletes every object under the folder, one listing page at a time, each page sent as
+ * Permanently deletes every object under the folder (with Filters, every matching one), one listing page at a time, each page sent as
  * one DeleteObjects request (at most 1,000 keys) with a few in flight; nothing is listed up front.
  */
 export async function execute(
@@ -38,7 +42,16 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const prefix = getFolderPrefix.call(this, itemIndex, 'delete');
 	const options = this.getNodeParameter('options', itemIndex, {}) as { allVersions?: boolean };
-	const result = await emptyPrefix(connection, bucket, prefix, itemIndex, { allVersions: options.allVersions === true });
+	const filter = getListingFilter.call(this, itemIndex);
+	// A key pattern that starts with text lists only under it; one that cannot match in the folder deletes nothing.
+	const listPrefix = filter.narrowPrefix(prefix);
+	const result: EmptyPrefixResult =
+		listPrefix === null
+			? { deleted: 0, errors: [], skipped: 0, deletedKeys: [], deletedKeysTruncated: false }
+			: await emptyPrefix(connection, bucket, listPrefix, itemIndex, {
+					allVersions: options.allVersions === true,
+					only: filter.active ? filter.matches : undefined,
+				});
 	return [
 		{
 			json: {
@@ -47,6 +60,14 @@ export async function execute(
 				deleted: result.errors.length === 0,
 				objectsDeleted: result.deleted,
 				failed: result.errors.length,
+				// Without a filter the output stays as it always was; with one, it says what was kept and names what went.
+				...(filter.active
+					? {
+							objectsSkipped: result.skipped,
+							deletedKeys: result.deletedKeys,
+							...(result.deletedKeysTruncated ? { deletedKeysTruncated: true } : {}),
+						}
+					: {}),
 				...(result.errors.length
 					? {
 							errors: result.errors.map((error) => ({

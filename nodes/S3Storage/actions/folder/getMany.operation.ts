@@ -1,8 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getListingFilter } from '../../helpers/listingFilter';
 import { compact, fileNameOfKey, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, limitField, optionsCollection, returnAllField } from '../common.descriptions';
+import { filtersCollection } from '../filters.descriptions';
 import { folderPathField, readFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
@@ -14,6 +16,7 @@ const properties: INodeProperties[] = [
 	}),
 	returnAllField,
 	limitField,
+	filtersCollection('list'),
 	optionsCollection([concurrencyOption]),
 ];
 
@@ -31,14 +34,19 @@ export async function execute(
 	const bucket = getBucket.call(this, connection, itemIndex);
 	const prefix = readFolderPrefix.call(this, itemIndex, 'Parent Folder');
 	const limit = getLimit.call(this, itemIndex);
+	const filter = getListingFilter.call(this, itemIndex);
+	// A key pattern that starts with text lists only under it (still one level: never past a "/").
+	const listPrefix = filter.narrowPrefix(prefix, '/');
+	if (listPrefix === null) return [];
 
 	const results: INodeExecutionData[] = [];
 	const pages = connection.listObjectPages(
-		{ Bucket: bucket, Prefix: prefix || undefined, Delimiter: '/', MaxKeys: Math.min(limit + 1, 1000) },
+		{ Bucket: bucket, Prefix: listPrefix || undefined, Delimiter: '/', MaxKeys: Math.min(limit + 1, 1000) },
 		{ action: 'list the folder in', bucket, itemIndex },
 	);
 	for await (const page of pages) {
 		for (const entry of listingEntries(page)) {
+			if (!filter.keeps(entry)) continue;
 			if (entry.folder) {
 				results.push({ json: { bucket, type: 'folder', name: fileNameOfKey(entry.key), key: entry.key, folder: prefix } });
 			} else {

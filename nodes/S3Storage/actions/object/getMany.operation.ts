@@ -1,15 +1,18 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getListingFilter } from '../../helpers/listingFilter';
 import { compact, getBucket, getLimit, getText, listingEntries, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { presignGetObject } from '../../transport/presign';
 import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
+import { filtersCollection } from '../filters.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	returnAllField,
 	limitField,
+	filtersCollection('list'),
 	optionsCollection([
 		{
 			displayName: 'Continuation Token',
@@ -104,17 +107,22 @@ export async function execute(
 	const delimiter = text('delimiter', 'Delimiter');
 	const startAfter = text('startAfter', 'Start After');
 	const context = { action: 'list objects in', bucket, itemIndex };
+	const filter = getListingFilter.call(this, itemIndex);
+	// A key pattern that starts with text lists only under it; one that cannot match under the Prefix lists nothing.
+	const listPrefix = filter.narrowPrefix(prefix ?? '', delimiter);
+	if (listPrefix === null) return [];
 
 	const results: INodeExecutionData[] = [];
 	let continuationToken = text('continuationToken', 'Continuation Token')?.trim() || undefined;
 	let nextToken: string | undefined;
 	do {
 		// Each request asks for no more than the limit still needs, so a page never ends past the
-		// limit and its continuation token resumes exactly after the last item returned.
+		// limit and its continuation token resumes exactly after the last item returned. With a
+		// filter, every match needs a listed key, so this never lists more than the filter needs.
 		const page = await connection.send(
 			new ListObjectsV2Command({
 				Bucket: bucket,
-				Prefix: prefix,
+				Prefix: listPrefix || undefined,
 				Delimiter: delimiter,
 				StartAfter: startAfter,
 				ContinuationToken: continuationToken,
@@ -123,6 +131,7 @@ export async function execute(
 			context,
 		);
 		for (const entry of listingEntries(page)) {
+			if (!filter.keeps(entry)) continue;
 			let json: IDataObject;
 			if (entry.folder) {
 				json = { key: entry.key, isFolder: true };
