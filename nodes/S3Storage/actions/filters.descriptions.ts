@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { storageClassOption } from '../helpers/writeOptions';
+import { storageClassOption } from './object/writeOptions.descriptions';
 
 /**
  * The "Filters" of the listing operations (Object > Get Many, Folder > Get Many, Folder > Delete).
