@@ -1,0 +1,322 @@
+// The checks of scripts/n8n-e2e-queue.sh (n8n in queue mode: one main, two workers), one per command.
+// Every command prints one line "RESULT <json>" for the script's summary and exits non-zero on failure.
+//   node queue.mjs prepare-role <prep-dir> <role.json>  add the Assume Role credential and its workflow
+//   node queue.mjs uploads <count> <files-dir>          webhook uploads of 64 KiB-8 MiB, checked on S3
+//   node queue.mjs download <key> <file>                a download through a worker, byte-compared
+//   node queue.mjs role <count>                         uploads with an assumed role; STS calls counted
+//   node queue.mjs big <file> <pid-label>...            one large webhook upload; peak RSS of each pid
+//   node queue.mjs put <label> <count>                  objects incoming/<label>-<i>.txt for the trigger
+//   node queue.mjs wait-seen <timeout-s> <label>...     until every object of these labels was marked
+//   node queue.mjs check-seen <label>... -- <label>...  each object of the first labels marked exactly
+//                                                       once, none of the labels after "--"
+// env: BASE_URL (main), E2E_S3_* and E2E_BUCKET (as prepare.mjs), E2E_REPO (repo root, for its AWS SDK),
+//      E2E_WORKER_LOGS (worker-1.log:worker-2.log), E2E_STS_COUNT_URL, E2E_ROLE_ARN, E2E_STS_ENDPOINT
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(path.join(process.env.E2E_REPO ?? process.cwd(), 'package.json'));
+const { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
+
+const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/$/, '');
+const BUCKET = process.env.E2E_BUCKET;
+const s3 = new S3Client({
+	endpoint: process.env.E2E_S3_ENDPOINT,
+	region: process.env.E2E_S3_REGION,
+	forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
+	credentials: { accessKeyId: process.env.E2E_S3_ACCESS_KEY_ID, secretAccessKey: process.env.E2E_S3_SECRET_ACCESS_KEY },
+	requestChecksumCalculation: 'WHEN_REQUIRED',
+	responseChecksumValidation: 'WHEN_REQUIRED',
+});
+
+const MiB = 1024 * 1024;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const result = (data) => console.log(`RESULT ${JSON.stringify(data)}`);
+function die(message) {
+	console.error(`FAIL ${message}`);
+	process.exit(1);
+}
+
+/** fetch with a deadline: no request may wait forever. */
+async function fetchWithin(seconds, url, init = {}) {
+	return await fetch(url, { ...init, signal: AbortSignal.timeout(seconds * 1000) });
+}
+
+/** n8n registers published webhooks shortly after it reports ready: retry a 404 "not registered" for a while. */
+async function callWebhook(url, init, seconds = 120) {
+	const deadline = Date.now() + 60_000;
+	for (;;) {
+		const response = await fetchWithin(seconds, url, typeof init === 'function' ? await init() : init);
+		if (response.status !== 404 || Date.now() > deadline) return response;
+		const text = await response.clone().text();
+		if (!text.includes('is not registered')) return response;
+		await sleep(1000);
+	}
+}
+
+async function sha256OfObject(key) {
+	const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }), { abortSignal: AbortSignal.timeout(300_000) });
+	const hash = createHash('sha256');
+	let bytes = 0;
+	for await (const chunk of response.Body) {
+		hash.update(chunk);
+		bytes += chunk.length;
+	}
+	return { sha256: hash.digest('hex'), bytes };
+}
+
+function sha256OfFile(file) {
+	const hash = createHash('sha256');
+	const fd = fs.openSync(file, 'r');
+	const buffer = Buffer.alloc(8 * MiB);
+	for (let n; (n = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0; ) hash.update(buffer.subarray(0, n));
+	fs.closeSync(fd);
+	return hash.digest('hex');
+}
+
+/** Which worker ran an execution: each worker logs "Worker started execution <id> (job <n>)". */
+function workerOfExecutions() {
+	const map = new Map();
+	for (const file of (process.env.E2E_WORKER_LOGS ?? '').split(':').filter(Boolean)) {
+		const name = path.basename(file, '.log');
+		if (!fs.existsSync(file)) continue;
+		for (const match of fs.readFileSync(file, 'utf8').matchAll(/Worker started execution (\d+) \(job/g)) map.set(match[1], name);
+	}
+	return map;
+}
+async function workersOf(executions) {
+	// A worker logs the start before it runs the job, but give the log a moment to reach the file.
+	for (let i = 0; i < 20; i++) {
+		const map = workerOfExecutions();
+		if (executions.every((id) => map.has(String(id)))) return executions.map((id) => map.get(String(id)));
+		await sleep(250);
+	}
+	const map = workerOfExecutions();
+	return executions.map((id) => map.get(String(id)) ?? 'unknown');
+}
+const tally = (names) => names.reduce((counts, name) => ({ ...counts, [name]: (counts[name] ?? 0) + 1 }), {});
+
+/** Runs jobs with at most `limit` in flight. */
+async function inParallel(items, limit, job) {
+	const out = new Array(items.length);
+	let next = 0;
+	await Promise.all(
+		Array.from({ length: Math.min(limit, items.length) }, async () => {
+			while (next < items.length) {
+				const index = next++;
+				out[index] = await job(items[index], index);
+			}
+		}),
+	);
+	return out;
+}
+
+async function postFile(file, name) {
+	return await callWebhook(`${BASE_URL}/webhook/queue-upload`, async () => {
+		const form = new FormData();
+		form.append('file', await fs.openAsBlob(file, { type: 'application/octet-stream' }), name);
+		return { method: 'POST', body: form };
+	}, 600);
+}
+
+const commands = {
+	/** The Assume Role credential (machine identity as source: the workers' AWS_* variables) and its workflow. */
+	'prepare-role'(prepDir, workflowFile) {
+		const credentialsFile = path.join(prepDir, 'credentials.json');
+		const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8'));
+		const role = {
+			id: 'e2eQueueRoleCred',
+			name: 'S3 Storage (e2e, assumed role)',
+			type: 's3StorageApi',
+			data: {
+				provider: 'other',
+				authentication: 'assumeRole',
+				sourceCredentials: 'machineIdentity',
+				roleArn: process.env.E2E_ROLE_ARN,
+				roleSessionName: 'n8n-e2e-queue',
+				sessionDuration: 3600,
+				stsEndpoint: process.env.E2E_STS_ENDPOINT,
+				endpoint: process.env.E2E_S3_ENDPOINT,
+				region: process.env.E2E_S3_REGION,
+				forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
+			},
+		};
+		fs.writeFileSync(credentialsFile, JSON.stringify([...credentials, role], null, 2));
+		const text = fs
+			.readFileSync(workflowFile, 'utf8')
+			.split('__E2E_BUCKET__').join(BUCKET)
+			.split('__E2E_ROLE_CREDENTIAL_ID__').join(role.id)
+			.split('__E2E_ROLE_CREDENTIAL_NAME__').join(role.name);
+		const workflow = JSON.parse(text);
+		fs.writeFileSync(path.join(prepDir, 'workflows', `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		console.log(`prepared ${workflow.id}  ${path.basename(workflowFile)}: credential ${role.id} (Assume Role ${role.data.roleArn}, source: machine identity, STS ${role.data.stsEndpoint})`);
+	},
+
+	async uploads(countText, dir) {
+		const count = Number(countText);
+		fs.mkdirSync(dir, { recursive: true });
+		// Sizes spread evenly on a log scale from 64 KiB to 8 MiB, not multiples of anything.
+		const files = Array.from({ length: count }, (_, i) => {
+			const size = Math.round(64 * 1024 * Math.pow(128, count === 1 ? 1 : i / (count - 1))) - (i * 7919) % 4096;
+			const file = path.join(dir, `upload-${String(i).padStart(2, '0')}.bin`);
+			const data = randomBytes(size);
+			fs.writeFileSync(file, data);
+			return { file, name: path.basename(file), size, sha256: createHash('sha256').update(data).digest('hex') };
+		});
+		const started = Date.now();
+		const answers = await inParallel(files, 4, async ({ file, name, size }) => {
+			const response = await postFile(file, name);
+			const answer = await response.json().catch(() => null);
+			if (!response.ok || !answer?.key) die(`POST /webhook/queue-upload ${name} (${size} B) answered ${response.status} ${JSON.stringify(answer)?.slice(0, 300)}`);
+			return answer;
+		});
+		const seconds = (Date.now() - started) / 1000;
+		const problems = [];
+		for (const [i, answer] of answers.entries()) {
+			const want = files[i];
+			if (answer.size !== want.size) problems.push(`${want.name}: the node reported ${answer.size} B, sent ${want.size}`);
+			const got = await sha256OfObject(answer.key);
+			if (got.sha256 !== want.sha256) problems.push(`${answer.key}: ${got.bytes} B on S3 differ from the ${want.size} B sent`);
+		}
+		const workers = await workersOf(answers.map((a) => a.execution));
+		const perWorker = tally(workers);
+		if (perWorker.unknown) problems.push(`${perWorker.unknown} execution(s) not found in any worker log`);
+		if (Object.keys(perWorker).filter((w) => w !== 'unknown').length < 2) problems.push(`jobs did not spread over both workers: ${JSON.stringify(perWorker)}`);
+		const binaryIds = [...new Set(answers.map((a) => String(a.binaryId ?? '').split(':')[0]))];
+		for (const p of problems) console.error(`  - ${p}`);
+		const total = files.reduce((sum, f) => sum + f.size, 0);
+		result({ uploads: count, bytes: total, seconds, perWorker, binaryIdPrefixes: binaryIds, identical: problems.length === 0 ? count : undefined });
+		if (problems.length) die(`${problems.length} problem(s) with the webhook uploads`);
+		console.log(`PASS ${count} webhook uploads (${(total / MiB).toFixed(1)} MiB, ${files[0].size}-${files.at(-1).size} B) in ${seconds.toFixed(1)} s, byte-identical on S3; executions per worker ${JSON.stringify(perWorker)}; binary ids ${binaryIds.join(',')}:...`);
+	},
+
+	async download(key, file) {
+		const started = Date.now();
+		const response = await callWebhook(`${BASE_URL}/webhook/queue-download?key=${encodeURIComponent(key)}`, { method: 'GET' });
+		const body = Buffer.from(await response.arrayBuffer());
+		const execution = response.headers.get('x-e2e-execution');
+		const [worker] = await workersOf([execution]);
+		const want = sha256OfFile(file);
+		const got = createHash('sha256').update(body).digest('hex');
+		result({ download: key, bytes: body.length, seconds: (Date.now() - started) / 1000, worker, status: response.status });
+		if (!response.ok || got !== want) die(`GET /webhook/queue-download?key=${key}: ${response.status}, ${body.length} B that ${got === want ? 'match' : 'differ from'} ${file}: ${body.subarray(0, 200).toString()}`);
+		console.log(`PASS download of ${key} through ${worker}: ${body.length} B, byte-identical`);
+	},
+
+	async role(countText) {
+		const count = Number(countText);
+		const answers = await inParallel(Array.from({ length: count }), 3, async () => {
+			const response = await callWebhook(`${BASE_URL}/webhook/queue-role`, { method: 'POST' });
+			const answer = await response.json().catch(() => null);
+			if (!response.ok || !answer?.key) die(`POST /webhook/queue-role answered ${response.status} ${JSON.stringify(answer)?.slice(0, 400)}`);
+			return answer;
+		});
+		for (const answer of answers) {
+			const got = await sha256OfObject(answer.key);
+			if (got.bytes === 0) die(`${answer.key} is empty on S3`);
+		}
+		const workers = await workersOf(answers.map((a) => a.execution));
+		const perWorker = tally(workers);
+		const stsCalls = Number(await (await fetchWithin(10, process.env.E2E_STS_COUNT_URL)).text());
+		const workersUsed = Object.keys(perWorker).filter((w) => w !== 'unknown').length;
+		result({ assumeRoleUploads: count, perWorker, stsAssumeRoleCalls: stsCalls });
+		if (stsCalls !== workersUsed) die(`${stsCalls} AssumeRole call(s) for ${count} executions on ${workersUsed} worker(s) ${JSON.stringify(perWorker)}: expected one per worker`);
+		console.log(`PASS ${count} uploads with the assumed role (source: the workers' machine identity), ${JSON.stringify(perWorker)}: ${stsCalls} AssumeRole call(s), one per worker`);
+	},
+
+	/** One large webhook upload while the kernel records each process's peak RSS (VmHWM, reset first). */
+	async big(file, ...pidLabels) {
+		const procs = pidLabels.map((pl) => {
+			const [label, pid] = pl.split('=');
+			return { label, pid };
+		});
+		const status = (pid) => fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kib = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+		for (const p of procs) {
+			p.idleMiB = kib(status(p.pid), 'VmRSS') / 1024;
+			fs.writeFileSync(`/proc/${p.pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
+		}
+		const size = fs.statSync(file).size;
+		const want = sha256OfFile(file);
+		const started = Date.now();
+		const response = await postFile(file, path.basename(file));
+		const answer = await response.json().catch(() => null);
+		const seconds = (Date.now() - started) / 1000;
+		for (const p of procs) p.peakMiB = kib(status(p.pid), 'VmHWM') / 1024;
+		const [worker] = answer?.execution ? await workersOf([answer.execution]) : ['none'];
+		const rss = Object.fromEntries(procs.map((p) => [p.label, { idleMiB: Math.round(p.idleMiB), peakMiB: Math.round(p.peakMiB), addedMiB: Math.round(p.peakMiB - p.idleMiB) }]));
+		result({ bigUpload: size, seconds, status: response.status, worker, binaryId: answer?.binaryId ?? null, rss });
+		if (!response.ok || !answer?.key) die(`POST /webhook/queue-upload of ${(size / MiB).toFixed(0)} MiB answered ${response.status} ${JSON.stringify(answer)?.slice(0, 400)}`);
+		const got = await sha256OfObject(answer.key);
+		if (got.sha256 !== want) die(`${answer.key}: ${got.bytes} B on S3 differ from the ${size} B sent`);
+		console.log(`PASS ${(size / MiB).toFixed(0)} MiB webhook upload in ${seconds.toFixed(1)} s through ${worker}, byte-identical; peak RSS ${procs.map((p) => `${p.label} ${Math.round(p.peakMiB)} MiB (idle ${Math.round(p.idleMiB)})`).join(', ')}`);
+	},
+
+	async put(label, countText) {
+		for (let i = 0; i < Number(countText); i++) {
+			await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `incoming/${label}-${i}.txt`, Body: `${label} ${i} ${new Date().toISOString()}\n` }), { abortSignal: AbortSignal.timeout(60_000) });
+		}
+		console.log(`put ${countText} object(s) incoming/${label}-*.txt`);
+	},
+
+	async 'wait-seen'(timeoutText, ...labels) {
+		const deadline = Date.now() + Number(timeoutText) * 1000;
+		for (;;) {
+			const { objects, seen } = await seenState();
+			const waiting = objects.filter((key) => labels.some((l) => path.basename(key).startsWith(`${l}-`)) && !seen.has(key));
+			if (waiting.length === 0) return console.log(`marked: every object of ${labels.join(', ')}`);
+			if (Date.now() > deadline) die(`after ${timeoutText} s the trigger had not emitted ${waiting.join(', ')}`);
+			await sleep(2000);
+		}
+	},
+
+	async 'check-seen'(...args) {
+		const split = args.indexOf('--');
+		const once = split < 0 ? args : args.slice(0, split);
+		const never = split < 0 ? [] : args.slice(split + 1);
+		const { objects, seen } = await seenState();
+		const labelOf = (key) => path.basename(key).replace(/-\d+\.txt$/, '');
+		const problems = [];
+		const counts = {};
+		for (const key of objects) {
+			const times = seen.get(key)?.length ?? 0;
+			counts[key] = times;
+			if (once.includes(labelOf(key)) && times !== 1) problems.push(`${key} emitted ${times} time(s)`);
+			if (never.includes(labelOf(key)) && times !== 0) problems.push(`${key} (there before the first poll) emitted ${times} time(s)`);
+		}
+		result({ trigger: counts });
+		if (problems.length) die(`trigger: ${problems.join('; ')}`);
+		const n = objects.filter((k) => once.includes(labelOf(k))).length;
+		console.log(`PASS trigger: ${n} object(s) of ${once.join(', ')} emitted exactly once each; ${objects.length - n} recorded before the first poll, never emitted`);
+	},
+};
+
+/** Objects under incoming/ and, per object, the executions that marked it (seen/<key>/<execution>). */
+async function seenState() {
+	const list = async (prefix) => {
+		const keys = [];
+		let token;
+		do {
+			const page = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix, ContinuationToken: token }), { abortSignal: AbortSignal.timeout(60_000) });
+			for (const o of page.Contents ?? []) keys.push(o.Key);
+			token = page.IsTruncated ? page.NextContinuationToken : undefined;
+		} while (token);
+		return keys;
+	};
+	const objects = await list('incoming/');
+	const seen = new Map();
+	for (const marker of await list('seen/')) {
+		const key = marker.slice('seen/'.length, marker.lastIndexOf('/'));
+		seen.set(key, [...(seen.get(key) ?? []), marker.slice(marker.lastIndexOf('/') + 1)]);
+	}
+	return { objects, seen };
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (!commands[command]) die(`unknown command ${command}; see the top of ${path.basename(process.argv[1])}`);
+try {
+	await commands[command](...args);
+} catch (error) {
+	die(`${command}: ${error.stack ?? error}`);
+}
