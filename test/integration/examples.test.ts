@@ -99,7 +99,7 @@ function expectNoNodeErrors(run: WorkflowRun, workflow: WorkflowJson) {
 }
 
 it('every example is importable: known node types, our credential, connections between existing nodes', () => {
-	for (const file of ['webhook-upload.json', 'browser-direct-upload.json', 'scheduled-sync.json', 'csv-transform.json', 'delete-older-than-30-days.json']) {
+	for (const file of ['webhook-upload.json', 'browser-direct-upload.json', 'scheduled-sync.json', 'scheduled-sync-one-node.json', 'csv-transform.json', 'delete-older-than-30-days.json']) {
 		const workflow = loadExample(file, {});
 		const names = new Set(workflow.nodes.map((node) => node.name));
 		for (const node of workflow.nodes) {
@@ -256,6 +256,34 @@ describe.each<BinaryMode>(['filesystem', 'memory'])('examples in %s binary mode'
 		expect(await getText(mirror, 'mirror/a.txt')).toBe('a, changed and longer');
 		expect(await keysIn(mirror)).toEqual(['mirror/a.txt', 'mirror/new.txt', 'mirror/sub/b.txt']);
 		expect(await run()).toEqual([]);
+	});
+
+	it('scheduled-sync-one-node.json: the same mirror in one Sync node; a second run copies nothing', async () => {
+		const source = await newBucket(`ex-src1-${mode.slice(0, 3)}`);
+		const mirror = await newBucket(`ex-mir1-${mode.slice(0, 3)}`);
+		const workflow = loadExample('scheduled-sync-one-node.json', { 'n8n-sync-source': source, 'n8n-sync-mirror': mirror });
+		const run = async () => {
+			const result = await engine.runWorkflow(workflow, { nodes, credentials: credentials() });
+			expectNoNodeErrors(result, workflow);
+			const [summary] = result.output('Sync to Mirror') ?? [];
+			return { copied: summary.json.copied, failed: summary.json.failed };
+		};
+		for (const key of ['outgoing/a.txt', 'outgoing/sub/b.txt', 'elsewhere/c.txt']) {
+			await s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: `content of ${key}` }));
+		}
+
+		expect(await run()).toEqual({ copied: 2, failed: 0 });
+		expect(await keysIn(mirror)).toEqual(['mirror/a.txt', 'mirror/sub/b.txt']);
+		expect(await getText(mirror, 'mirror/sub/b.txt')).toBe('content of outgoing/sub/b.txt');
+
+		expect(await run()).toEqual({ copied: 0, failed: 0 });
+
+		await s3.send(new PutObjectCommand({ Bucket: source, Key: 'outgoing/a.txt', Body: 'a, changed and longer' }));
+		await s3.send(new PutObjectCommand({ Bucket: source, Key: 'outgoing/new.txt', Body: 'new' }));
+		expect(await run()).toEqual({ copied: 2, failed: 0 });
+		expect(await getText(mirror, 'mirror/a.txt')).toBe('a, changed and longer');
+		expect(await keysIn(mirror)).toEqual(['mirror/a.txt', 'mirror/new.txt', 'mirror/sub/b.txt']);
+		expect(await run()).toEqual({ copied: 0, failed: 0 });
 	});
 
 	it('csv-transform.json: reads a CSV, adds a column, keeps some rows, writes a CSV back', async () => {

@@ -3,8 +3,9 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as getMany from './getMany.operation';
+import * as sync from './sync.operation';
 
-export { create, del as delete, getMany };
+export { create, del as delete, getMany, sync };
 
 export const description: INodeProperties[] = [
 	{
@@ -32,10 +33,17 @@ export const description: INodeProperties[] = [
 				description: 'List the sub-folders and files directly inside a folder (one level)',
 				action: 'Get many folders and files',
 			},
+			{
+				name: 'Sync',
+				value: 'sync',
+				description: 'Make a destination folder match a source folder: copy what is missing or changed, optionally delete what only the destination has',
+				action: 'Sync a folder',
+			},
 		],
 		default: 'getMany',
 	},
 	...create.description,
 	...del.description,
 	...getMany.description,
+	...sync.description,
 ];
