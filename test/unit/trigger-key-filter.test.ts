@@ -2,7 +2,7 @@
  * The trigger's key filter: suffixes, and globs matched against the file name (no "/") or the
  * whole key (with "/"); case-sensitive, as S3 keys are.
  */
-import { compileKeyFilter, globToRegExp } from '../../nodes/S3StorageTrigger/keyFilter';
+import { compileKeyFilter } from '../../nodes/S3StorageTrigger/keyFilter';
 
 const matching = (endsWith: string | undefined, pattern: string | undefined, keys: string[]) => keys.filter(compileKeyFilter(endsWith, pattern));
 
@@ -35,8 +35,6 @@ describe('trigger key filter', () => {
 	});
 
 	it('treats regular-expression characters in a pattern literally', () => {
-		expect(globToRegExp('a+b(1).txt').test('a+b(1).txt')).toBe(true);
-		expect(globToRegExp('a+b(1).txt').test('aab1.txt')).toBe(false);
-		expect(globToRegExp('{a,b').test('a')).toBe(true);
+		expect(matching(undefined, 'a+b(1).txt', ['a+b(1).txt', 'aab1.txt', 'dir/a+b(1).txt'])).toEqual(['a+b(1).txt', 'dir/a+b(1).txt']);
 	});
 });

@@ -9,7 +9,7 @@
  */
 import type { _Object } from '@aws-sdk/client-s3';
 
-import { compileKeyFilter, type KeyFilter } from '../../S3StorageTrigger/keyFilter';
+import { keyGlob, type KeyMatcher } from './keyGlob';
 import { DELETE_BATCH_SIZE, runPool, type CopyTuning, type S3Connection } from '../transport';
 import { isKeyTooLong } from './utils';
 
@@ -152,7 +152,7 @@ interface Planned extends SyncAction {
 
 export async function syncFolders(source: SyncSide, destination: SyncSide, options: SyncOptions): Promise<SyncResult> {
 	const result: SyncResult = { copied: 0, deleted: 0, skipped: 0, filtered: 0, failed: 0, bytes: 0, errors: [], actions: [] };
-	const matchesPattern: KeyFilter = options.keyPattern?.trim() ? compileKeyFilter(undefined, options.keyPattern) : () => true;
+	const matchesPattern: KeyMatcher = options.keyPattern?.trim() ? keyGlob(options.keyPattern.trim()) : () => true;
 	const inAgeRange = (object: _Object) => {
 		const modified = object.LastModified?.getTime();
 		if (modified === undefined) return true;

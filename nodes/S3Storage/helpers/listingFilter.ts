@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
-import picomatch from 'picomatch';
 
+import { keyGlob } from './keyGlob';
 import { describeType, type ListingEntry } from './utils';
 
 /**
@@ -80,15 +80,10 @@ export function parseListingFilter(
 			tests.push((entry) => regex.test(entry.key));
 			literalPrefix = regexLiteralPrefix(pattern);
 		} else if (type === 'glob') {
-			// Dot files are ordinary keys in S3; "\" is never a separator in a key, whatever the platform.
-			const glob = picomatch(pattern, { dot: true, windows: false });
-			if (pattern.includes('/')) {
-				tests.push((entry) => glob(entry.key));
-				literalPrefix = globLiteralPrefix(pattern);
-			} else {
-				// Without "/", the pattern names files in any folder: it is matched against the last part of the key.
-				tests.push((entry) => glob(entry.key.slice(entry.key.lastIndexOf('/') + 1)));
-			}
+			const glob = keyGlob(pattern);
+			tests.push((entry) => glob(entry.key));
+			// Without "/", the pattern names files in any folder: it cannot narrow the listing.
+			if (pattern.includes('/')) literalPrefix = globLiteralPrefix(pattern);
 		} else {
 			fail('Pattern Type', `is "${String(type)}"`, 'Choose Glob or Regular Expression.');
 		}
