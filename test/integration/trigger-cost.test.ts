@@ -12,21 +12,13 @@ import {
 	PutObjectCommand,
 	type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { getClient } from '../../nodes/S3Storage/transport/client';
 import { S3StorageTrigger } from '../../nodes/S3StorageTrigger/S3StorageTrigger.node';
 import { MAX_TRACKED } from '../../nodes/S3StorageTrigger/tracker';
-import { bucketParam, setBinaryMode } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	pollTrigger: (
-		workflow: object,
-		options: object,
-	) => Promise<{ response: INodeExecutionData[][] | null; items: INodeExecutionData[]; staticData: IDataObject; staticDataChanged: boolean }>;
-};
+import * as engine from '../support/engine';
+import { bucketParam, setBinaryMode } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const KEYS = Number(process.env.S3_TRIGGER_COST_KEYS ?? 2000);
 const NEW_KEYS = 100;
