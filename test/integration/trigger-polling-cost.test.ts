@@ -2,7 +2,7 @@
  * What one poll of the S3 Storage Trigger costs over a large prefix: wall time, S3 requests,
  * memory, and the size of the state n8n stores. The suite runs it over 2,000 keys; the README's
  * figures come from 100,000:
- *   S3_TRIGGER_COST_KEYS=100000 node --expose-gc node_modules/.bin/jest test/integration/trigger-cost.test.ts
+ *   S3_TRIGGER_COST_KEYS=100000 node --expose-gc node_modules/.bin/jest test/integration/trigger-polling-cost.test.ts
  */
 import {
 	CreateBucketCommand,
