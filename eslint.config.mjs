@@ -3,7 +3,7 @@ import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
 import tseslint from 'typescript-eslint';
 
 export default [
-	{ ignores: ['dist/**', 'node_modules/**', 'e2e/**', 'test/**', 'scripts/**', 'coverage/**', '*.js', '*.mjs'] },
+	{ ignores: ['dist/**', 'node_modules/**', 'e2e/**', 'test/**', 'tools/**', 'coverage/**', '*.js', '*.mjs'] },
 	{
 		files: ['**/*.ts'],
 		languageOptions: { parser: tseslint.parser, parserOptions: { project: './tsconfig.json' } },

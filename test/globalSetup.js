@@ -1,12 +1,12 @@
 'use strict';
 // Starts the embedded S3 server unless the environment points the suite at another one.
-const { startS3rver } = require('../scripts/lib/s3rver');
+const { startS3rver } = require('./support/s3rver');
 
 const fs = require('node:fs');
 const path = require('node:path');
 
 module.exports = async () => {
-	// Each run records afresh what it saw work on its server (test/helpers/compat.ts).
+	// Each run records afresh what it saw work on its server (test/support/compat.ts).
 	const compatDir = path.join(__dirname, '..', 'test-results', 'compat');
 	const serverName = process.env.S3_TEST_ENDPOINT ? (process.env.S3_TEST_SERVER ?? 'other') : 's3rver';
 	for (const source of [serverName, 'presets']) fs.rmSync(path.join(compatDir, `${source}.txt`), { force: true });

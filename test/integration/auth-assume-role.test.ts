@@ -1,6 +1,6 @@
 /**
  * Assume role against a real STS: Ceph RGW answers AssumeRole at its S3 endpoint
- * (scripts/rgw.sh creates the roles; S3_TEST_ROLE_ARN trusts the test user). Skipped on
+ * (tools/rgw.sh creates the roles; S3_TEST_ROLE_ARN trusts the test user). Skipped on
  * servers without STS (s3rver). The temporary credentials sign S3 calls through the node, are
  * fetched once and shared by items and executions (counted at a proxy in front of STS), are
  * renewed after they expire, and every failure names the step and how to fix it.
@@ -11,9 +11,9 @@ import type { ICredentialTestFunctions } from 'n8n-workflow';
 import { s3StorageApiTest } from '../../nodes/S3Storage/methods/credentialTest';
 import { MACHINE_IDENTITY_ENV } from '../../nodes/S3Storage/transport/auth';
 import { destroyClients } from '../../nodes/S3Storage/transport/client';
-import { isolateAwsEnv, startCountingProxy } from '../helpers/fakeMetadataServers';
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { isolateAwsEnv, startCountingProxy } from '../support/fakeMetadataServers';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const env = process.env;
@@ -144,7 +144,7 @@ describe('assume role (Ceph RGW STS)', () => {
 	});
 
 	// Ceph 16.2 accepts ExternalId but never supplies sts:ExternalId to trust-policy conditions, so a
-	// role that requires one is refused even with the right ID (scripts/rgw.sh sets S3_TEST_EXTERNAL_ID_SUPPORTED).
+	// role that requires one is refused even with the right ID (tools/rgw.sh sets S3_TEST_EXTERNAL_ID_SUPPORTED).
 	(hasSts && externalIdSupported ? it : it.skip)('the right external ID is accepted', async () => {
 		const credential = roleCredential({ roleArn: env.S3_TEST_EXTERNAL_ID_ROLE_ARN, externalId: env.S3_TEST_EXTERNAL_ID });
 		await expect(runNode(listParams, undefined, { credential })).resolves.toBeDefined();

@@ -24,9 +24,9 @@ import {
 	startFakeWebIdentitySts,
 	startImdsServer,
 	targetIssuer,
-} from '../helpers/fakeMetadataServers';
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+} from '../support/fakeMetadataServers';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const bucket = uniqueBucket('auth-machine');

@@ -29,10 +29,10 @@ import {
 	startImdsServer,
 	targetIssuer,
 	type FakeServer,
-} from '../helpers/fakeMetadataServers';
+} from '../support/fakeMetadataServers';
 import { badGatewayHtml, slowDown, startFaultProxy, type FaultRule } from '../support/faultProxy';
-import { bucketParam, runSteps } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runSteps } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const env = process.env;

@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { bucketParam, makeBinary, runNode, runSteps, setBinaryMode } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, makeBinary, runNode, runSteps, setBinaryMode } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const s3 = rawClient(target);

@@ -2,8 +2,8 @@
  * Bad input gets a clear error that names what was wrong and how to fix it, and under
  * "Continue On Fail" becomes an error item paired to its input while the other items go on.
  */
-import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, uniqueBucket } from '../helpers/target';
+import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
+import { capabilities, credentialFor, getTarget, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const caps = capabilities(target);
@@ -81,7 +81,7 @@ it('an unreachable endpoint says so, with the endpoint', async () => {
 });
 
 (caps.checksSignatures ? it : it.skip)('a wrong secret is refused and the error says the secret is wrong', async () => {
-	// RGW answers a bad signature with SignatureDoesNotMatch only where STS is off (see scripts/rgw.sh).
+	// RGW answers a bad signature with SignatureDoesNotMatch only where STS is off (see tools/rgw.sh).
 	const endpoint = process.env.S3_TEST_ENDPOINT_NO_STS ?? target.endpoint;
 	const error = await runNodeError({ resource: 'object', operation: 'getMany', bucket: bucketParam(bucket), returnAll: true }, undefined, {
 		credential: credentialFor(target, { endpoint, secretAccessKey: `${target.secretAccessKey}x` }),

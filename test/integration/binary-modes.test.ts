@@ -21,14 +21,9 @@ import {
 	setBinaryMode,
 	type BinaryMode,
 	type BinaryModeOptions,
-	type WorkflowRun,
-} from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	pollTrigger: (workflow: object, options: object) => Promise<{ items: INodeExecutionData[]; staticData: IDataObject; run?: WorkflowRun }>;
-};
+} from '../support/harness';
+import * as engine from '../support/engine';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const MiB = 1024 * 1024;
 

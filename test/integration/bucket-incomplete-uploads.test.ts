@@ -15,8 +15,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bucketParam, runNode, runNodeError, runSteps } from '../helpers/harness';
-import { capabilities, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError, runSteps } from '../support/harness';
+import { capabilities, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
 const itListing = caps.multipartAbort ? it : it.skip;

@@ -1,35 +1,14 @@
 /**
  * Many items at once: bounded concurrency, output in input order with the right pairedItem,
  * per-item errors in their own place, and no request per item beyond the one the operation needs.
- * Requests are counted by a small proxy in front of the server (scripts/lib/bench-proxy.js).
+ * Requests are counted by a small proxy in front of the server (test/support/bench-proxy.js).
  */
 import { CreateBucketCommand, DeleteBucketCommand, DeleteObjectsCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { bucketParam, makeBinary, runSteps, setBinaryMode } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startCountingProxy } = require('../../scripts/lib/bench-proxy.js') as {
-	startCountingProxy: (
-		endpoint: string,
-		options?: { intercept?: (req: { method?: string; url?: string }, record: { path: string }) => { delayMs?: number } | undefined },
-	) => Promise<CountingProxy>;
-};
-
-interface CountingProxy {
-	endpoint: string;
-	requests: Array<{ method: string; path: string; operation: string; socket: number; finishedAt?: number }>;
-	reset(): void;
-	stats(): {
-		requests: number;
-		byOperation: Record<string, number>;
-		connectionsUsed: number;
-		connectionsOpened: number;
-		peakInFlight: number;
-	};
-	stop(): Promise<void>;
-}
+import { startCountingProxy, type CountingProxy } from '../support/bench-proxy';
+import { bucketParam, makeBinary, runSteps, setBinaryMode } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const ITEMS = 50;
 const CONCURRENCY = 8;

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions, IDataObject } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, uniqueBucket } from '../helpers/target';
-import { startTlsProxy, type TlsProxy } from '../helpers/tlsProxy';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, credentialFor, getTarget, uniqueBucket } from '../support/target';
+import { startTlsProxy, type TlsProxy } from '../support/tlsProxy';
 
 const target = getTarget();
 const caps = capabilities(target);

@@ -7,8 +7,8 @@ import { createServer, request as httpRequest, type IncomingMessage, type Server
 import type { AddressInfo } from 'node:net';
 
 import { destroyClients } from '../../nodes/S3Storage/transport/client';
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, credentialFor, getTarget, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const caps = capabilities(target);

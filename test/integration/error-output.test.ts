@@ -6,8 +6,8 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { bucketParam, runNode, runSteps, type OnError } from '../helpers/harness';
-import { credentialFor, getTarget, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runSteps, type OnError } from '../support/harness';
+import { credentialFor, getTarget, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const bucket = uniqueBucket('onerror');

@@ -2,7 +2,7 @@
  * The workflows in examples/ are what users import; each one runs here as it is (only its bucket
  * names are swapped for unique ones), through n8n's engine with the real n8n-nodes-base nodes,
  * against a real S3 server. Webhook examples are driven by real HTTP requests to a loopback
- * server that hands them to the real Webhook node (see serveWebhooks in scripts/lib/engine.js).
+ * server that hands them to the real Webhook node (see serveWebhooks in test/support/engine.js).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,17 +20,9 @@ import {
 import type { IDataObject } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
-import { setBinaryMode, type BinaryMode, type WorkflowRun } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun>;
-	serveWebhooks: (
-		workflow: object,
-		options: object,
-	) => Promise<{ url: (path: string) => string; runs: WorkflowRun[]; close: () => Promise<void> }>;
-};
+import * as engine from '../support/engine';
+import { setBinaryMode, type BinaryMode, type WorkflowRun } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 interface WorkflowJson {
 	name: string;

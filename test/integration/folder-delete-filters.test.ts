@@ -4,9 +4,9 @@
  */
 import { CreateBucketCommand, ListObjectVersionsCommand, ListObjectsV2Command, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode } from '../helpers/harness';
-import { recordListRequests } from '../helpers/listRequests';
-import { capabilities, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode } from '../support/harness';
+import { recordListRequests } from '../support/listRequests';
+import { capabilities, rawClient, uniqueBucket } from '../support/target';
 
 const client = rawClient();
 const bucket = uniqueBucket('folder-filter');

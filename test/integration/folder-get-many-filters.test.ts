@@ -4,9 +4,9 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode } from '../helpers/harness';
-import { recordListRequests } from '../helpers/listRequests';
-import { rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode } from '../support/harness';
+import { recordListRequests } from '../support/listRequests';
+import { rawClient, uniqueBucket } from '../support/target';
 
 const bucket = uniqueBucket('folder-list-filter');
 const client = rawClient();

@@ -17,13 +17,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startS3rver } = require('../../scripts/lib/s3rver') as {
-	startS3rver: () => Promise<{ endpoint: string; region: string; accessKeyId: string; secretAccessKey: string; directory: string; stop: () => Promise<void> }>;
-};
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { startS3rver } from '../support/s3rver';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const client = rawClient();
 const buckets: string[] = [];

@@ -5,9 +5,9 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { recordListRequests } from '../helpers/listRequests';
-import { rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { recordListRequests } from '../support/listRequests';
+import { rawClient, uniqueBucket } from '../support/target';
 
 const bucket = uniqueBucket('obj-filter');
 const client = rawClient();

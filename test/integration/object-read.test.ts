@@ -4,8 +4,8 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { binaryToBuffer, bucketParam, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
-import { getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { binaryToBuffer, bucketParam, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
+import { getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const bucket = uniqueBucket('obj-read');
 const client = rawClient();

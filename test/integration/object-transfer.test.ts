@@ -22,13 +22,11 @@ import {
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
-import { bucketParam, runNode, S3_NODE_TYPE, type WorkflowRun } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket, type S3Target } from '../helpers/target';
+import * as engine from '../support/engine';
+import { bucketParam, runNode, S3_NODE_TYPE, type WorkflowRun } from '../support/harness';
+import { startS3rver, type S3rverInstance } from '../support/s3rver';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket, type S3Target } from '../support/target';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as { runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun> };
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startS3rver } = require('../../scripts/lib/s3rver.js') as { startS3rver: () => Promise<S3Target & { stop(): Promise<void> }> };
 
 const MiB = 1024 * 1024;
 const target = getTarget();
@@ -38,7 +36,7 @@ const bucket = uniqueBucket('xfer-src');
 const content = randomBytes(12 * MiB + 12345);
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Ceph RGW's second user (scripts/rgw.sh): another account on the same server. */
+/** Ceph RGW's second user (tools/rgw.sh): another account on the same server. */
 const otherKeys =
 	process.env.S3_TEST_OTHER_ACCESS_KEY_ID && process.env.S3_TEST_OTHER_SECRET_ACCESS_KEY
 		? { accessKeyId: process.env.S3_TEST_OTHER_ACCESS_KEY_ID, secretAccessKey: process.env.S3_TEST_OTHER_SECRET_ACCESS_KEY }
@@ -150,7 +148,7 @@ describe('same credential on both sides', () => {
 });
 
 describe('to another server (a second s3rver)', () => {
-	let other: S3Target & { stop(): Promise<void> };
+	let other: S3rverInstance;
 	let client: S3Client;
 	const destinationBucket = uniqueBucket('xfer-dst');
 

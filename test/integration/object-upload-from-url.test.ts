@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 
 import { GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode, runNodeError, runSteps } from '../helpers/harness';
-import { capabilities, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError, runSteps } from '../support/harness';
+import { capabilities, rawClient, uniqueBucket } from '../support/target';
 
 const MiB = 1024 * 1024;
 const caps = capabilities();

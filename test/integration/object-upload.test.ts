@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 
 import { GetObjectAclCommand, GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
-import { capabilities, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
+import { capabilities, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const caps = capabilities(target);

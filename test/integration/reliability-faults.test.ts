@@ -24,8 +24,8 @@ import {
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { destroyClients } from '../../nodes/S3Storage/transport/client';
-import { binaryToBuffer, bucketParam, makeBinary, runSteps } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { binaryToBuffer, bucketParam, makeBinary, runSteps } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 import {
 	badGatewayHtml,
 	seededShare,
@@ -416,10 +416,10 @@ const noStsEndpoint = process.env.S3_TEST_ENDPOINT_NO_STS;
 		await gatewayProxy?.stop();
 	});
 
-	/** scripts/rgw.sh restart-gateway nosts: SIGKILL, down for `downSeconds`, started again and answering. */
+	/** tools/rgw.sh restart-gateway nosts: SIGKILL, down for `downSeconds`, started again and answering. */
 	function restartGateway(downSeconds: number): Promise<string> {
 		return new Promise((resolve, reject) => {
-			const child = spawn('bash', [path.join(__dirname, '../../scripts/rgw.sh'), 'restart-gateway', 'nosts', String(downSeconds)], {
+			const child = spawn('bash', [path.join(__dirname, '../../tools/rgw.sh'), 'restart-gateway', 'nosts', String(downSeconds)], {
 				stdio: ['ignore', 'pipe', 'pipe'],
 			});
 			let said = '';

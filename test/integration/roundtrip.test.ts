@@ -7,8 +7,8 @@ import { Readable } from 'node:stream';
 
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 
-import { binaryToBuffer, bucketParam, makeBinary, runNode, setBinaryMode, type BinaryMode } from '../helpers/harness';
-import { rawClient, uniqueBucket } from '../helpers/target';
+import { binaryToBuffer, bucketParam, makeBinary, runNode, setBinaryMode, type BinaryMode } from '../support/harness';
+import { rawClient, uniqueBucket } from '../support/target';
 
 const MiB = 1024 * 1024;
 

@@ -2,7 +2,7 @@
  * Large files in n8n's filesystem binary mode: multipart uploads that round-trip byte for byte,
  * memory that stays flat while 256 MiB go up and come back, cancellation that stops a transfer,
  * and failed uploads that leave no multipart upload behind. Requests are seen through a small
- * counting proxy in front of the server (scripts/lib/bench-proxy.js).
+ * counting proxy in front of the server (test/support/bench-proxy.js).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -21,13 +21,10 @@ import {
 } from '@aws-sdk/client-s3';
 import type { IDataObject } from 'n8n-workflow';
 
-import { bucketParam, makeBinary, runSteps, setBinaryMode } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { startCountingProxy, type CountingProxy, type Intercept } from '../support/bench-proxy';
+import { bucketParam, makeBinary, runSteps, setBinaryMode } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { startCountingProxy } = require('../../scripts/lib/bench-proxy.js') as {
-	startCountingProxy: (endpoint: string, options?: { intercept?: Intercept }) => Promise<CountingProxy>;
-};
 // The same module instances the engine uses (jest's registry is per test file).
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Container } = require('@n8n/di') as { Container: { get: (type: unknown) => BinaryStore } };
@@ -37,20 +34,6 @@ const { BinaryDataService } = require('n8n-core') as { BinaryDataService: unknow
 interface BinaryStore {
 	getAsStream(id: string): Promise<NodeJS.ReadableStream>;
 	getPath(id: string): string;
-}
-type Intercept = (req: { method?: string; url?: string }, record: ProxyRecord) => { status?: number; body?: string; delayMs?: number } | undefined;
-interface ProxyRecord {
-	method: string;
-	path: string;
-	operation: string;
-	at: number;
-}
-interface CountingProxy {
-	endpoint: string;
-	requests: ProxyRecord[];
-	reset(): void;
-	stats(): { requests: number; byOperation: Record<string, number>; connectionsUsed: number };
-	stop(): Promise<void>;
 }
 
 const MiB = 1024 * 1024;

@@ -3,8 +3,8 @@
  * (a real tinyproxy), and straight to the server for hosts NO_PROXY exempts.
  */
 import { destroyClients } from '../../nodes/S3Storage/transport/client';
-import { bucketParam, runNode } from '../helpers/harness';
-import { getTarget, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode } from '../support/harness';
+import { getTarget, uniqueBucket } from '../support/target';
 import { startTinyproxy, tinyproxyAvailable, type HttpProxy } from '../support/httpProxy';
 
 const target = getTarget();

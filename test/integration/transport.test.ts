@@ -7,8 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { destroyClients, getClient } from '../../nodes/S3Storage/transport/client';
-import { runNode, runNodeError } from '../helpers/harness';
-import { credentialFor, getTarget } from '../helpers/target';
+import { runNode, runNodeError } from '../support/harness';
+import { credentialFor, getTarget } from '../support/target';
 
 const LIST_BUCKETS_XML =
 	'<?xml version="1.0" encoding="UTF-8"?><ListAllMyBucketsResult><Owner><ID>o</ID></Owner><Buckets><Bucket><Name>only-bucket</Name><CreationDate>2024-01-01T00:00:00.000Z</CreationDate></Bucket></Buckets></ListAllMyBucketsResult>';

@@ -7,7 +7,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 import { buildClientConfig, type S3StorageCredentials } from '../../nodes/S3Storage/transport/client';
 import { PROVIDER_PRESETS, resolveEndpoint } from '../../nodes/S3Storage/transport/providers';
-import { recordCompat } from '../helpers/compat';
+import { recordCompat } from '../support/compat';
 
 const keys = { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'secret-example' };
 

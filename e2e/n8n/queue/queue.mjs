@@ -1,4 +1,4 @@
-// The checks of scripts/n8n-e2e-queue.sh (n8n in queue mode: one main, two workers), one per command.
+// The checks of tools/n8n-e2e-queue.sh (n8n in queue mode: one main, two workers), one per command.
 // Every command prints one line "RESULT <json>" for the script's summary and exits non-zero on failure.
 //   node queue.mjs prepare-role <prep-dir> <role.json>  add the Assume Role credential and its workflow
 //   node queue.mjs uploads <count> <files-dir>          webhook uploads of 64 KiB-8 MiB, checked on S3

@@ -12,27 +12,15 @@ import {
 	PutObjectCommand,
 	type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { S3StorageTrigger } from '../../nodes/S3StorageTrigger/S3StorageTrigger.node';
 import { isTrackerState, MAX_TRACKED, PollScan } from '../../nodes/S3StorageTrigger/tracker';
-import { binaryToBuffer, bucketParam, setBinaryMode, type BinaryMode, type WorkflowRun } from '../helpers/harness';
-import { recordCompat } from '../helpers/compat';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	pollTrigger: (workflow: object, options: object) => Promise<PollResult>;
-	runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun>;
-};
-
-interface PollResult {
-	response: INodeExecutionData[][] | null;
-	items: INodeExecutionData[];
-	staticData: IDataObject;
-	staticDataChanged: boolean;
-	run?: WorkflowRun;
-}
+import * as engine from '../support/engine';
+import type { PollResult } from '../support/engine';
+import { binaryToBuffer, bucketParam, setBinaryMode, type BinaryMode } from '../support/harness';
+import { recordCompat } from '../support/compat';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const TRIGGER = 'S3 Storage Trigger';
 const nodes = { s3StorageTrigger: new S3StorageTrigger() };

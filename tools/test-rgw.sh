@@ -7,10 +7,10 @@ RGW_DIR=${RGW_DIR:-/tmp/n8n-s3-rgw}
 PORT=${RGW_PORT:-7480}
 started=0
 if ! curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
-	RGW_DIR=$RGW_DIR scripts/rgw.sh up >/dev/null
+	RGW_DIR=$RGW_DIR tools/rgw.sh up >/dev/null
 	started=1
 fi
-cleanup() { if [ "$started" = 1 ]; then RGW_DIR=$RGW_DIR scripts/rgw.sh down; fi; }
+cleanup() { if [ "$started" = 1 ]; then RGW_DIR=$RGW_DIR tools/rgw.sh down; fi; }
 trap cleanup EXIT
 set -a
 # shellcheck disable=SC1091

@@ -20,8 +20,8 @@ import {
 	PutObjectCommand,
 } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
 const client = rawClient();
@@ -87,7 +87,7 @@ describe('Create', () => {
 		expect(error.message).toMatch(new RegExp(`Bucket "${name}" already exists \\(you own it\\)`));
 	});
 
-	// A second user on the same server (scripts/rgw.sh creates one) owns a bucket our key cannot see.
+	// A second user on the same server (tools/rgw.sh creates one) owns a bucket our key cannot see.
 	const otherUser = process.env.S3_TEST_OTHER_ACCESS_KEY_ID;
 	(otherUser ? it : it.skip)('says so when the name is taken by someone else', async () => {
 		const other = rawClient({

@@ -2,7 +2,7 @@
  * What one poll of the S3 Storage Trigger costs over a large prefix: wall time, S3 requests,
  * memory, and the size of the state n8n stores. The suite runs it over 2,000 keys; the README's
  * figures come from 100,000:
- *   S3_TRIGGER_COST_KEYS=100000 node --expose-gc node_modules/.bin/jest test/integration/trigger-cost.test.ts
+ *   S3_TRIGGER_COST_KEYS=100000 node --expose-gc node_modules/.bin/jest test/integration/trigger-polling-cost.test.ts
  */
 import {
 	CreateBucketCommand,
@@ -12,21 +12,13 @@ import {
 	PutObjectCommand,
 	type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { getClient } from '../../nodes/S3Storage/transport/client';
 import { S3StorageTrigger } from '../../nodes/S3StorageTrigger/S3StorageTrigger.node';
 import { MAX_TRACKED } from '../../nodes/S3StorageTrigger/tracker';
-import { bucketParam, setBinaryMode } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	pollTrigger: (
-		workflow: object,
-		options: object,
-	) => Promise<{ response: INodeExecutionData[][] | null; items: INodeExecutionData[]; staticData: IDataObject; staticDataChanged: boolean }>;
-};
+import * as engine from '../support/engine';
+import { bucketParam, setBinaryMode } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const KEYS = Number(process.env.S3_TRIGGER_COST_KEYS ?? 2000);
 const NEW_KEYS = 100;

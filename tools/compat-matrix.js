@@ -2,11 +2,11 @@
 'use strict';
 /**
  * Builds the README's compatibility matrix from what the test suites recorded in
- * test-results/compat/ (one file per server, written by test/helpers/compat.ts), so the table
+ * test-results/compat/ (one file per server, written by test/support/compat.ts), so the table
  * says only what was run and seen.
- *   node scripts/compat-matrix.js          print the table
- *   node scripts/compat-matrix.js --write  put it into README.md (section "compatibility")
- *   node scripts/compat-matrix.js --check  fail if README.md disagrees with the recorded runs
+ *   node tools/compat-matrix.js          print the table
+ *   node tools/compat-matrix.js --write  put it into README.md (section "compatibility")
+ *   node tools/compat-matrix.js --check  fail if README.md disagrees with the recorded runs
  * Needs the build (dist/) for the list of operations.
  */
 const fs = require('node:fs');

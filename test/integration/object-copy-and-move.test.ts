@@ -15,8 +15,8 @@ import {
 import type { INode } from 'n8n-workflow';
 
 import { S3Connection } from '../../nodes/S3Storage/transport';
-import { bucketParam, runNode, runNodeError, runSteps } from '../helpers/harness';
-import { capabilities, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { bucketParam, runNode, runNodeError, runSteps } from '../support/harness';
+import { capabilities, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const caps = capabilities(target);

@@ -1,6 +1,6 @@
 /**
  * Records what the suite has seen work, per server, for the README's compatibility matrix:
- * `scripts/compat-matrix.js` builds the table from these records, so it is never typed by hand.
+ * `tools/compat-matrix.js` builds the table from these records, so it is never typed by hand.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';

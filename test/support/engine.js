@@ -610,6 +610,15 @@ class WorkflowRun {
 		return last.data?.main?.[0] ?? [];
 	}
 
+	/** Items a node sent to its error output ("On Error: Continue (using error output)"). */
+	errorOutput(nodeName) {
+		const runs = this.runData[nodeName];
+		if (!runs || runs.length === 0) return undefined;
+		const last = runs[runs.length - 1];
+		if (last.error) return undefined;
+		return last.data?.main?.[1] ?? [];
+	}
+
 	/** The error a node raised, if any. */
 	nodeError(nodeName) {
 		const runs = this.runData[nodeName];

@@ -30,7 +30,7 @@ import type { IDataObject, IHookFunctions, INode, IWebhookFunctions, IWebhookRes
 
 import { S3StorageEventTrigger } from '../../nodes/S3StorageEventTrigger/S3StorageEventTrigger.node';
 import { destroyClients } from '../../nodes/S3Storage/transport/client';
-import { credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const target = getTarget();
 const describeOnRgw = target.server === 'rgw' ? describe : describe.skip;

@@ -8,8 +8,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const engine = require('./lib/engine');
-const { startS3rver } = require('./lib/s3rver');
+const engine = require('../test/support/engine');
+const { startS3rver } = require('../test/support/s3rver');
 
 const DEMO_WORKFLOWS = ['round-trip.json'];
 

@@ -6,37 +6,11 @@ import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, 
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
 import { recordCompat } from './compat';
+import * as engine from './engine';
+import type { WorkflowRun } from './engine';
 import { credentialFor, getTarget } from './target';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const engine = require('../../scripts/lib/engine.js') as {
-	runWorkflow: (workflow: object, options: object) => Promise<WorkflowRun>;
-	setBinaryMode: (mode: BinaryMode, options?: BinaryModeOptions) => Promise<void>;
-	databaseManagerInUse: () => string | undefined;
-	binaryToBuffer: (binary: object) => Promise<Buffer>;
-	makeBinary: (content: Buffer | NodeJS.ReadableStream, fileName: string, mimeType?: string) => Promise<IDataObject>;
-};
-
-/** Where n8n keeps binaries: 'database' is n8n 2.x's default in queue mode, 'filesystem' in regular mode. */
-export type BinaryMode = 'memory' | 'filesystem' | 'database';
-
-export interface BinaryModeOptions {
-	/** The workflow setting: 'combined' moves every binary into `json._files`. */
-	workflowBinaryMode?: 'separate' | 'combined';
-	/** `database` mode's per-file limit (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, MiB; default 512). */
-	databaseMaxFileSizeMiB?: number;
-}
-
-export interface WorkflowRun {
-	runData: Record<string, Array<{ error?: Error & { description?: string }; data?: { main: INodeExecutionData[][] } }>>;
-	error?: Error;
-	cancelled?: boolean;
-	output(nodeName: string): INodeExecutionData[] | undefined;
-	/** Items a node sent to its error output ("On Error: Continue (using error output)"). */
-	errorOutput(nodeName: string): INodeExecutionData[] | undefined;
-	nodeError(nodeName: string): (Error & { description?: string; httpCode?: string }) | undefined;
-}
-
+export type { BinaryMode, BinaryModeOptions, WorkflowRun } from './engine';
 export const { setBinaryMode, binaryToBuffer, makeBinary, databaseManagerInUse } = engine;
 
 class PassThroughInput implements INodeType {
@@ -111,12 +85,6 @@ export async function runSteps(
 			onStart: options.onStart,
 		},
 	);
-	// The engine's run knows the first output only; a node set to "Continue (using error output)" has a second one.
-	run.errorOutput = (nodeName: string) => {
-		const last = run.runData?.[nodeName]?.at(-1);
-		if (!last || last.error) return undefined;
-		return last.data?.main?.[1] ?? [];
-	};
 	recordSuccesses(run, nodes.slice(1), credential);
 	return run;
 }

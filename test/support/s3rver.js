@@ -30,6 +30,7 @@ async function startS3rver({ silent = true } = {}) {
 		accessKeyId: ACCESS_KEY,
 		secretAccessKey: SECRET_KEY,
 		forcePathStyle: true,
+		server: 's3rver',
 		pid: child.pid,
 		directory,
 		async stop() {

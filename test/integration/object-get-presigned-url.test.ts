@@ -20,9 +20,9 @@ import {
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { startCountingProxy } from '../helpers/fakeMetadataServers';
-import { bucketParam, runNode, runNodeError } from '../helpers/harness';
-import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../helpers/target';
+import { startCountingProxy } from '../support/fakeMetadataServers';
+import { bucketParam, runNode, runNodeError } from '../support/harness';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
 const client = rawClient();

@@ -74,7 +74,7 @@ async function resolveTarget() {
 			async stop() {},
 		};
 	}
-	const { startS3rver } = require('./lib/s3rver');
+	const { startS3rver } = require('../test/support/s3rver');
 	const server = await startS3rver();
 	return { ...server, server: 's3rver' };
 }

@@ -1,7 +1,7 @@
 'use strict';
 /**
  * One benchmark contestant doing one scenario, in its own process so that its peak RSS is its
- * own. Started by scripts/bench.js with a JSON job as argv[2]; prints one line
+ * own. Started by tools/bench.js with a JSON job as argv[2]; prints one line
  * `BENCH_RESULT {...}` with the time, the idle and peak RSS, and what it did.
  *
  * Contestants:
@@ -215,7 +215,7 @@ function ourOperation(description, resource, operation) {
 }
 
 async function runEngine() {
-	const engine = require('./engine');
+	const engine = require('../../test/support/engine');
 	await engine.setBinaryMode('filesystem');
 	const ours = job.contestant === 'node';
 	const nodes = { 'bench.input': new BenchInput() };
