@@ -157,7 +157,10 @@ describe('large files in filesystem mode', () => {
 		expect(run.nodeError('Upload')).toBeUndefined();
 		expect(run.output('Upload')![0].json).toMatchObject({ key: 'big/12mib.bin', size: 12 * MiB + 12345 });
 		// 5 + 5 + 2 MiB: create, three parts, complete; no single PUT of the whole file
-		expect(proxy.stats().byOperation).toEqual({ 'POST uploads': 1, [PART]: 3, 'POST uploadId': 1 });
+		// (plus one HEAD where the server completes with an empty ETag, as Ceph RGW 16 does)
+		const { 'HEAD object': etagLookups = 0, ...requests } = proxy.stats().byOperation as Record<string, number>;
+		expect(requests).toEqual({ 'POST uploads': 1, [PART]: 3, 'POST uploadId': 1 });
+		expect(etagLookups).toBeLessThanOrEqual(target.server === 'rgw' ? 1 : 0);
 
 		const down = await runSteps(
 			[{ name: 'Download', parameters: { resource: 'object', operation: 'download', bucket: bucketParam(bucket), key: 'big/12mib.bin', binaryPropertyName: 'data' } }],
