@@ -14,7 +14,10 @@ export class S3Storage implements INodeType {
 		name: 's3Storage',
 		icon: { light: 'file:s3storage.svg', dark: 'file:s3storage.dark.svg' },
 		group: ['output'],
-		version: 1,
+		// Version 2 gives sizes in bytes and presigned expiry in seconds everywhere; version 1 keeps
+		// its minutes and MiB fields so saved workflows read what they saved.
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Work with Amazon S3 and S3-compatible storage (R2, MinIO, Wasabi, Spaces, B2, Ceph, GCS)',
 		defaults: { name: 'S3 Storage' },

@@ -44,6 +44,8 @@ export interface NodeStep {
 	/** Shorthand for `onError: 'continueRegularOutput'`. */
 	continueOnFail?: boolean;
 	onError?: OnError;
+	/** The node's version as saved in the workflow; 1 unless told, so every test is also a saved version-1 workflow. */
+	typeVersion?: number;
 }
 
 /** The node's "On Error" setting as n8n saves it (absent means Stop Workflow). */
@@ -64,7 +66,7 @@ export async function runSteps(
 			id: `step${index}`,
 			name: step.name ?? `S3 ${index + 1}`,
 			type: S3_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: step.typeVersion ?? 1,
 			position: [200 * (index + 1), 0],
 			parameters: step.parameters,
 			credentials: { s3StorageApi: { id: '1', name: 'S3' } },

@@ -58,7 +58,8 @@ export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 					: 'The key the object moves to. An object already there is replaced; the source is deleted after the copy succeeded.',
 		},
 		{
-			displayName: 'Metadata',
+			// Not "Metadata": in Upload that is the user metadata's name/value pairs (here "New Metadata").
+			displayName: 'Metadata Handling',
 			name: 'metadataDirective',
 			type: 'options',
 			default: 'copy',

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { getListingFilter } from '../../helpers/listingFilter';
 import { compact, getBucket, getLimit, getText, listingEntries, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { presignGetObject } from '../../transport/presign';
+import { MAX_PRESIGN_EXPIRY_SECONDS, presignGetObject } from '../../transport/presign';
 import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 import { filtersCollection } from '../filters.descriptions';
 
@@ -56,13 +56,24 @@ const properties: INodeProperties[] = [
 			description: 'Only list keys that start with this',
 		},
 		{
+			displayName: 'Presigned URL Expires In (Seconds)',
+			name: 'presignedUrlExpiresIn',
+			type: 'number',
+			default: 3600,
+			typeOptions: { minValue: 1, maxValue: MAX_PRESIGN_EXPIRY_SECONDS },
+			description: 'How long each presigned URL works, in seconds, as in Get Presigned URL: at most 604,800 (7 days)',
+			hint: 'e.g. 900 = 15 minutes, 3600 = 1 hour, 86400 = 1 day',
+			displayOptions: { show: { includePresignedUrl: [true], '@version': [{ _cnd: { gte: 2 } }] } },
+		},
+		{
+			// Version 1 counted minutes; kept so saved workflows still read their value.
 			displayName: 'Presigned URL Expiry (Minutes)',
 			name: 'presignExpiryMinutes',
 			type: 'number',
 			default: 60,
 			typeOptions: { minValue: 1, maxValue: 10080 },
 			description: 'How long each presigned URL works (at most 7 days = 10,080 minutes)',
-			displayOptions: { show: { includePresignedUrl: [true] } },
+			displayOptions: { show: { includePresignedUrl: [true], '@version': [1] } },
 		},
 		{
 			displayName: 'Start After',
@@ -80,7 +91,23 @@ export const description = updateDisplayOptions({ show: { resource: ['object'], 
 interface ListOptions {
 	includePresignedUrl?: boolean;
 	maxKeys?: number;
+	presignedUrlExpiresIn?: number;
+	/** Version 1's expiry, in minutes. */
 	presignExpiryMinutes?: number;
+}
+
+/** Seconds each presigned URL works: version 2 asks in seconds, version 1 in minutes. */
+function presignedUrlExpiresIn(this: IExecuteFunctions, options: ListOptions, itemIndex: number): number {
+	if (this.getNode().typeVersion < 2) {
+		const minutes = positiveNumberOf(this.getNode(), options.presignExpiryMinutes ?? 60, 'Presigned URL Expiry (Minutes)', itemIndex, {
+			example: 'how many minutes each link works, e.g. 60 (at most 10,080, 7 days)',
+		});
+		return Math.round(minutes * 60);
+	}
+	return positiveNumberOf(this.getNode(), options.presignedUrlExpiresIn ?? 3600, 'Presigned URL Expires In (Seconds)', itemIndex, {
+		whole: true,
+		example: 'how many seconds each link works, e.g. 3600 (at most 604,800, 7 days)',
+	});
 }
 
 export async function execute(
@@ -95,13 +122,7 @@ export async function execute(
 		positiveNumberOf(this.getNode(), options.maxKeys ?? 1000, 'Max Keys per Request', itemIndex, { whole: true, example: 'a number from 1 to 1,000' }),
 		1000,
 	);
-	const expiresIn = options.includePresignedUrl
-		? Math.round(
-				positiveNumberOf(this.getNode(), options.presignExpiryMinutes ?? 60, 'Presigned URL Expiry (Minutes)', itemIndex, {
-					example: 'how many minutes each link works, e.g. 60 (at most 10,080, 7 days)',
-				}) * 60,
-			)
-		: 0;
+	const expiresIn = options.includePresignedUrl ? presignedUrlExpiresIn.call(this, options, itemIndex) : 0;
 	const text = (name: string, field: string) => getText.call(this, `options.${name}`, itemIndex, field) || undefined;
 	const prefix = text('prefix', 'Prefix');
 	const delimiter = text('delimiter', 'Delimiter');

@@ -9,6 +9,8 @@ import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const MiB = 1024 * 1024;
+/** 10 MiB, written out: n8n's lint rules cannot read an expression as a default. */
+const DEFAULT_MAX_SIZE = 10485760;
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -41,6 +43,18 @@ const properties: INodeProperties[] = [
 			],
 		},
 		{
+			displayName: 'Max Size (Bytes)',
+			name: 'maxSize',
+			type: 'number',
+			default: DEFAULT_MAX_SIZE,
+			typeOptions: { minValue: 1 },
+			description:
+				'Larger objects are refused, since the whole content goes into the item. Use Download for large files: it streams them into a binary field.',
+			hint: 'e.g. 10485760 = 10 MiB, 1048576 = 1 MiB',
+			displayOptions: { show: { '@version': [{ _cnd: { gte: 2 } }] } },
+		},
+		{
+			// Version 1 counted MiB; kept so saved workflows still read their value.
 			displayName: 'Max Size (MiB)',
 			name: 'maxSizeMiB',
 			type: 'number',
@@ -48,6 +62,7 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 0.01, numberPrecision: 2 },
 			description:
 				'Larger objects are refused, since the whole content goes into the item. Use Download for large files: it streams them into a binary field.',
+			displayOptions: { show: { '@version': [1] } },
 		},
 		{
 			displayName: 'Put Output in Field',
@@ -65,7 +80,23 @@ export const description = updateDisplayOptions({ show: { resource: ['object'], 
 
 interface ReadOptions {
 	encoding?: BufferEncoding;
+	maxSize?: number;
+	/** Version 1's limit, in MiB. */
 	maxSizeMiB?: number;
+}
+
+/** The largest object Read takes, in bytes: version 2 asks in bytes, version 1 in MiB. */
+function maxSizeOf(this: IExecuteFunctions, options: ReadOptions, itemIndex: number): number {
+	if (this.getNode().typeVersion < 2) {
+		const maxSizeMiB = positiveNumberOf(this.getNode(), options.maxSizeMiB ?? 10, 'Max Size (MiB)', itemIndex, {
+			example: 'the largest object to read in MiB, e.g. 10 (Download streams objects of any size)',
+		});
+		return Math.floor(maxSizeMiB * MiB);
+	}
+	return positiveNumberOf(this.getNode(), options.maxSize ?? DEFAULT_MAX_SIZE, 'Max Size (Bytes)', itemIndex, {
+		whole: true,
+		example: 'the largest object to read in bytes, e.g. 10485760 for 10 MiB (Download streams objects of any size)',
+	});
 }
 
 export async function execute(
@@ -77,20 +108,24 @@ export async function execute(
 	const key = getKey.call(this, itemIndex);
 	const readAs = this.getNodeParameter('readAs', itemIndex, 'text') as 'text' | 'json' | 'base64';
 	const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions;
-	const maxSizeMiB = positiveNumberOf(this.getNode(), options.maxSizeMiB ?? 10, 'Max Size (MiB)', itemIndex, {
-		example: 'the largest object to read in MiB, e.g. 10 (Download streams objects of any size)',
-	});
-	const maxBytes = Math.floor(maxSizeMiB * MiB);
+	const maxBytes = maxSizeOf.call(this, options, itemIndex);
 	const outputField = getText.call(this, 'options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) },
 		{ action: 'read', bucket, key, itemIndex },
 	);
 	const body = response.Body as Readable;
+	// Sizes a few bytes apart round to the same "19.5 KiB": then both are said in exact bytes.
+	const sizes = (size: number) =>
+		formatBytes(size) === formatBytes(maxBytes)
+			? [size, maxBytes].map((bytes) => `${bytes.toLocaleString('en-US')} bytes`)
+			: [formatBytes(size), formatBytes(maxBytes)];
 	const tooLarge = (size?: number) =>
 		new NodeOperationError(
 			this.getNode(),
-			`Object "${key}" is ${size === undefined ? 'larger than' : `${formatBytes(size)}, more than`} the ${formatBytes(maxBytes)} Read allows`,
+			size === undefined
+				? `Object "${key}" is larger than the ${formatBytes(maxBytes)} Read allows`
+				: `Object "${key}" is ${sizes(size)[0]}, more than the ${sizes(size)[1]} Read allows`,
 			{
 				itemIndex,
 				description:
