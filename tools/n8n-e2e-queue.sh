@@ -19,15 +19,21 @@
 #   5. n8n's default binary-data mode in queue mode (which one it is, from the binary ids and the
 #      binary_data table) and the peak RSS of the workers and main for one large webhook upload
 #      (N8N_QUEUE_BIG_MIB, default 200);
-#   6. HOOK: 1 GiB Transfer / Upload from URL on a worker (not built yet: reported as not run).
-# Everything has a deadline; the run after the install is stopped past N8N_QUEUE_BUDGET seconds (default 600).
+#   6. Object > Upload from URL of 1 GiB (N8N_QUEUE_LARGE_MIB) served by a local HTTP server without a
+#      Content-Length, then Object > Transfer of that object to a second credential (another user or server: the
+#      streamed path), each on a worker: size and sha256 read back with the raw SDK, and the worker that
+#      ran it may peak at most 300 MiB (N8N_QUEUE_LARGE_RSS_LIMIT_MIB) over its idle RSS. Objects removed after.
+# Everything has a deadline; the run after the install is stopped past N8N_QUEUE_BUDGET seconds (default 840).
 # Logs of every process: e2e/n8n/.work/queue/logs/ (their tails are printed on failure).
 #
 # S3 server: S3_TEST_ENDPOINT, S3_TEST_REGION, S3_TEST_ACCESS_KEY_ID, S3_TEST_SECRET_ACCESS_KEY
 # (S3_TEST_FORCE_PATH_STYLE, default true), S3_TEST_ROLE_ARN; unset: the repo's embedded s3rver.
+# Transfer's destination: S3_TEST_OTHER_ACCESS_KEY_ID / S3_TEST_OTHER_SECRET_ACCESS_KEY, a second user on
+# the same server (with the embedded s3rver: a second s3rver); without them the Transfer is reported as skipped.
 # Other env: N8N_E2E_ALLOW_INSTALL_SKIP=1 (a failed install of n8n/Node 24/Redis/PostgreSQL prints
 # SKIPPED and exits 0), N8N_E2E_WORK, N8N_E2E_TARBALL, N8N_QUEUE_UPLOADS (default 20),
-# N8N_QUEUE_BIG_MIB (default 200; 0 skips), N8N_QUEUE_REDIS_PORT (16379), N8N_QUEUE_PG_PORT (15432)
+# N8N_QUEUE_BIG_MIB (default 200; 0 skips), N8N_QUEUE_LARGE_MIB (default 1024; 0 skips),
+# N8N_QUEUE_LARGE_RSS_LIMIT_MIB (default 300), N8N_QUEUE_REDIS_PORT (16379), N8N_QUEUE_PG_PORT (15432)
 # (taken only when free, else any free port), N8N_QUEUE_BUDGET.
 set -Eeuo pipefail
 
@@ -40,7 +46,7 @@ LOGS=$Q/logs
 PKG_NAME=n8n-nodes-s3-storage
 ORIG_PATH=$PATH
 T0=$SECONDS
-BUDGET=${N8N_QUEUE_BUDGET:-600}
+BUDGET=${N8N_QUEUE_BUDGET:-840}
 declare -A TIMES=()
 PIDS=()
 RESULTS=()
@@ -101,6 +107,10 @@ cleanup() {
 	for pid in "${N8N_PIDS[@]:-}"; do [ -n "$pid" ] && kill -TERM -- "-$pid" 2>/dev/null; done
 	for pid in "${N8N_PIDS[@]:-}"; do [ -n "$pid" ] && stop_pid "$pid"; done
 	[ -n "${MAIN_PID:-}" ] && stop_pid "$MAIN_PID"
+	# The 1 GiB objects of a failed large check (the S3 server may be shared: leave nothing that size behind).
+	if [ -n "${LARGE_CLEANUP:-}" ]; then
+		timeout --kill-after=10 120 node "$QE/queue.mjs" delete-large "$LARGE_KEY" "$LARGE_DEST_KEY" >&2
+	fi
 	if [ -n "$PG_DIR" ] && [ -f "$PG_DIR/data/postmaster.pid" ]; then
 		timeout 30 $AS_PG "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 20 stop >>"$LOGS/postgres-stop.log" 2>&1 || true
 	fi
@@ -215,10 +225,31 @@ else
 	export E2E_S3_ENDPOINT="http://127.0.0.1:$(node -p 'JSON.parse(process.argv[1]).port' "$(grep -m 1 '^{' "$LOGS/s3rver.log")")"
 	export E2E_S3_REGION=us-east-1 E2E_S3_ACCESS_KEY_ID=S3RVER E2E_S3_SECRET_ACCESS_KEY=S3RVER E2E_S3_FORCE_PATH_STYLE=true
 	S3_LABEL="s3rver at $E2E_S3_ENDPOINT"
+	# s3rver knows one access key only: Transfer's destination is a second s3rver (another server, so the
+	# node streams rather than copies server-side), as in a migration from one provider to another.
+	if [ "${N8N_QUEUE_LARGE_MIB:-1024}" -gt 0 ]; then
+		rm -rf "$Q/s3rver-dest" && mkdir -p "$Q/s3rver-dest"
+		start_bg "$LOGS/s3rver-dest.log" env PATH="$ORIG_PATH" node --openssl-legacy-provider "$ROOT/test/support/s3rver-child.js" "$Q/s3rver-dest"
+		wait_for 30 "the destination s3rver" grep -q '^{' "$LOGS/s3rver-dest.log"
+		export E2E_DEST_ENDPOINT="http://127.0.0.1:$(node -p 'JSON.parse(process.argv[1]).port' "$(grep -m 1 '^{' "$LOGS/s3rver-dest.log")")"
+		S3_TEST_OTHER_ACCESS_KEY_ID=S3RVER S3_TEST_OTHER_SECRET_ACCESS_KEY=S3RVER
+		S3_LABEL="$S3_LABEL (Transfer's destination: s3rver at $E2E_DEST_ENDPOINT)"
+	fi
 fi
 export E2E_BUCKET=n8n-e2e-queue-$(date +%s)-$$ E2E_TEXT="queue mode e2e" E2E_REPO=$ROOT
 (cd "$E2E" && echo "{\"buckets\":[\"$E2E_BUCKET\"]}" >"$Q/seed.json" && timeout 60 node lib/seed.mjs "$ROOT" "$Q/seed.json") >&2 || fail "creating bucket $E2E_BUCKET"
 log "S3 server: $S3_LABEL, bucket $E2E_BUCKET"
+# Transfer's destination: another user on the same server (or the second s3rver), with a bucket of its own.
+LARGE_MIB=${N8N_QUEUE_LARGE_MIB:-1024}
+LARGE_KEY=large/from-url-$LARGE_MIB-MiB.bin
+LARGE_DEST_KEY=large/transferred-$LARGE_MIB-MiB.bin
+export E2E_DEST_BUCKET=
+if [ "$LARGE_MIB" -gt 0 ] && [ -n "${S3_TEST_OTHER_ACCESS_KEY_ID:-}" ]; then
+	export E2E_DEST_ACCESS_KEY_ID=$S3_TEST_OTHER_ACCESS_KEY_ID
+	export E2E_DEST_SECRET_ACCESS_KEY=${S3_TEST_OTHER_SECRET_ACCESS_KEY:?S3_TEST_OTHER_SECRET_ACCESS_KEY is required with S3_TEST_OTHER_ACCESS_KEY_ID}
+	export E2E_DEST_BUCKET=$E2E_BUCKET-dest
+	timeout 90 node "$QE/queue.mjs" create-dest-bucket >&2 || fail "creating bucket $E2E_DEST_BUCKET as $E2E_DEST_ACCESS_KEY_ID"
+fi
 
 ROLE=
 if [ -n "${S3_TEST_ROLE_ARN:-}" ] && [ -n "${S3_TEST_ENDPOINT:-}" ]; then
@@ -265,8 +296,9 @@ n8n_cli() { # n8n_cli <log> <args...>: a one-off n8n command as the main process
 t=$SECONDS
 PREP=$Q/import
 rm -rf "$PREP"
-node "$E2E/lib/prepare.mjs" "$PREP" "$QE/workflows/queue-upload.json" "$QE/workflows/queue-download.json" "$QE/workflows/queue-trigger.json" >&2 ||
-	fail "preparing credentials and workflows"
+node "$E2E/lib/prepare.mjs" "$PREP" "$QE/workflows/queue-upload.json" "$QE/workflows/queue-download.json" "$QE/workflows/queue-trigger.json" \
+	"$QE/workflows/queue-upload-url.json" >&2 || fail "preparing credentials and workflows"
+[ -n "$E2E_DEST_BUCKET" ] && { node "$QE/queue.mjs" prepare-transfer "$PREP" "$QE/workflows/queue-transfer.json" >&2 || fail "preparing the Transfer's destination credential"; }
 [ -n "$ROLE" ] && { node "$QE/queue.mjs" prepare-role "$PREP" "$QE/workflows/queue-role.json" >&2 || fail "preparing the Assume Role credential"; }
 n8n_cli "$LOGS/import.log" import:credentials --input="$PREP/credentials.json" || fail "n8n import:credentials (runs the PostgreSQL migrations)"
 n8n_cli "$LOGS/import.log" import:workflow --separate --input="$PREP/workflows" || fail "n8n import:workflow"
@@ -335,7 +367,30 @@ sleep 5
 run_check trigger-put-a 60 put a 3
 phase_done trigger "$t"
 
-# While the trigger waits for its next poll: n8n's binary-data mode in queue mode, and memory for a large file.
+# While the trigger waits for its next poll: 1 GiB through the operations that skip n8n's binary store (first,
+# while the workers have not yet held a large binary), then n8n's binary-data mode and memory for a large file.
+# Upload from URL, then Transfer of that object to the other credential, each on whichever worker takes the job;
+# queue.mjs resets every process's VmHWM before and fails when the worker that ran it grew past the limit.
+t=$SECONDS
+if [ "$LARGE_MIB" -gt 0 ]; then
+	export E2E_RSS_LIMIT_MIB=${N8N_QUEUE_LARGE_RSS_LIMIT_MIB:-300}
+	MEASURED=("worker-1=${WORKER_PID[worker-1]}" "worker-2=${WORKER_PID[worker-2]}" "main=$MAIN_PID")
+	LARGE_CLEANUP=1
+	run_check upload-from-url 240 upload-url "$LARGE_MIB" "$LARGE_KEY" "${MEASURED[@]}"
+	if [ -n "$E2E_DEST_BUCKET" ]; then
+		LARGE_SHA=$(result_of upload-from-url | node -p 'JSON.parse(require("fs").readFileSync(0, "utf8")).sha256')
+		run_check transfer 240 transfer "$LARGE_KEY" "$LARGE_DEST_KEY" "$LARGE_SHA" "${MEASURED[@]}"
+	else
+		RESULTS+=("transfer {\"skipped\":\"no S3_TEST_OTHER_ACCESS_KEY_ID (a second user on $E2E_S3_ENDPOINT)\"}")
+		log "Transfer: SKIPPED (no S3_TEST_OTHER_ACCESS_KEY_ID: a second user is needed for the streamed path)"
+	fi
+	timeout --kill-after=10 120 node "$QE/queue.mjs" delete-large "$LARGE_KEY" "$LARGE_DEST_KEY" >&2 || fail "removing the large objects"
+	LARGE_CLEANUP=
+else
+	RESULTS+=("upload-from-url {\"skipped\":\"N8N_QUEUE_LARGE_MIB=0\"}" "transfer {\"skipped\":\"N8N_QUEUE_LARGE_MIB=0\"}")
+fi
+phase_done large "$t"
+
 t=$SECONDS
 BIG_MIB=${N8N_QUEUE_BIG_MIB:-200}
 BINARY_MODE=$(result_of uploads | node -p 'const r = JSON.parse(require("fs").readFileSync(0, "utf8")); (r.binaryIdPrefixes || []).join(",") || "unknown"')
@@ -347,21 +402,6 @@ if [ "$BIG_MIB" -gt 0 ]; then
 	rm -f "$Q/files/big-$BIG_MIB-MiB.bin"
 fi
 phase_done big "$t"
-
-# ---------------------------------------------------------------- HOOK: 1 GiB Transfer and Upload from URL on a worker
-# Issue 13, item 5: "a 1 GiB Transfer and Upload from URL on a worker with the worker's peak RSS checked to
-# stay under 300 MiB above its idle figure". Those operations are being built in parallel; when they land:
-#   - add e2e/n8n/queue/workflows/queue-transfer.json and queue-upload-url.json (webhook -> operation ->
-#     respond with key/size/$execution.id), served here like queue-upload.json;
-#   - serve 1 GiB over HTTP from this machine (a node one-liner on a free port streaming /dev/urandom with a
-#     fixed seed, or a file) for Upload from URL; seed 1 GiB on the S3 server for Transfer;
-#   - measure exactly as `queue.mjs big` does (VmHWM of each worker, reset through /proc/<pid>/clear_refs),
-#     and fail when the worker that ran it peaks more than 300 MiB over its idle RSS.
-large_streaming_checks() {
-	RESULTS+=("large-streaming {\"notRun\":\"Transfer and Upload from URL are not in this build yet (hook in tools/n8n-e2e-queue.sh)\"}")
-	log "1 GiB Transfer / Upload from URL on a worker: NOT RUN (operations not built yet; hook: large_streaming_checks)"
-}
-large_streaming_checks
 
 # ---------------------------------------------------------------- the trigger across a restart of main
 t2=$SECONDS
@@ -384,9 +424,20 @@ node "$E2E/lib/log-check.mjs" "$LOGS"/main-*.log "$LOGS"/worker-*.log "$LOGS"/im
 total=$((SECONDS - T0))
 printf '\n==== n8n-e2e-queue: n8n %s in queue mode (main + 2 workers, Redis %s, PostgreSQL %s), %s@%s, S3: %s ====\n' \
 	"$N8N_VERSION" "$REDIS_PORT" "$PG_PORT" "$PKG_NAME" "$PKG_VERSION" "$S3_LABEL"
-printf 'install %ss | package x3 %ss | services %ss | import %ss | start %ss | webhooks %ss | big upload %ss | trigger %ss | total %ss\n' \
-	"${TIMES[install]}" "${TIMES[package]}" "${TIMES[services]}" "${TIMES[import]}" "${TIMES[start]}" "${TIMES[webhooks]}" "${TIMES[big]}" "${TIMES[trigger]}" "$total"
+printf 'install %ss | package x3 %ss | services %ss | import %ss | start %ss | webhooks %ss | 1 GiB from URL + transfer %ss | big upload %ss | trigger %ss | total %ss\n' \
+	"${TIMES[install]}" "${TIMES[package]}" "${TIMES[services]}" "${TIMES[import]}" "${TIMES[start]}" "${TIMES[webhooks]}" "${TIMES[large]}" "${TIMES[big]}" "${TIMES[trigger]}" "$total"
 printf 'binary-data mode (queue-mode default): %s; binary_data table after the uploads: %s\n' "$BINARY_MODE" "$BINARY_ROWS"
+# The large checks' figures in one line: time, the worker that ran each, its peak over its idle RSS.
+printf '%s\n' "${RESULTS[@]}" | node -e '
+	const lines = require("fs").readFileSync(0, "utf8").split("\n");
+	const get = (name) => JSON.parse(lines.find((l) => l.startsWith(name + " "))?.slice(name.length + 1) || "{}");
+	const describe = (label, r) => {
+		if (r.skipped) return `${label}: skipped (${r.skipped})`;
+		const m = r.rss?.[r.worker];
+		if (!m) return `${label}: no figures`;
+		return `${label}${r.method ? ` (${r.method})` : ""} ${Math.round((r.uploadFromUrl ?? r.transfer) / 1048576)} MiB in ${Math.round(r.seconds)} s on ${r.worker}: peak ${m.peakMiB} MiB, idle ${m.idleMiB}, +${m.addedMiB} MiB (limit +${process.argv[1]})`;
+	};
+	console.log(`${describe("Upload from URL", get("upload-from-url"))}; ${describe("Transfer", get("transfer"))}`);' "${E2E_RSS_LIMIT_MIB:-300}"
 printf '%s\n' "${RESULTS[@]}" | grep -v '^trigger-put\|^trigger-before\|^trigger-seen' | sed 's/^/  /'
 printf '%s\n' "${RESULTS[@]}" >"$Q/results.txt"
 echo "n8n-e2e-queue: PASSED"

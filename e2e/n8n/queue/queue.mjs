@@ -5,30 +5,53 @@
 //   node queue.mjs download <key> <file>                a download through a worker, byte-compared
 //   node queue.mjs role <count>                         uploads with an assumed role; STS calls counted
 //   node queue.mjs big <file> <pid-label>...            one large webhook upload; peak RSS of each pid
+//   node queue.mjs prepare-transfer <prep-dir> <transfer.json>  add the destination credential and
+//                                                       the Transfer workflow (both credentials on its node)
+//   node queue.mjs upload-url <MiB> <key> <pid-label>...  Upload from URL of <MiB> MiB served here, chunked
+//                                                       (no Content-Length); object's size and sha256 checked,
+//                                                       peak RSS of each pid, the worker's limited
+//   node queue.mjs transfer <key> <dest-key> <sha256> <pid-label>...  Transfer of <key> to the destination
+//                                                       credential's bucket: streamed, size and sha256 checked
+//   node queue.mjs create-dest-bucket                   the destination bucket, created by the destination user
+//   node queue.mjs delete-large <key> <dest-key>        removes both objects and the destination bucket
 //   node queue.mjs put <label> <count>                  objects incoming/<label>-<i>.txt for the trigger
 //   node queue.mjs wait-seen <timeout-s> <label>...     until every object of these labels was marked
 //   node queue.mjs check-seen <label>... -- <label>...  each object of the first labels marked exactly
 //                                                       once, none of the labels after "--"
 // env: BASE_URL (main), E2E_S3_* and E2E_BUCKET (as prepare.mjs), E2E_REPO (repo root, for its AWS SDK),
-//      E2E_WORKER_LOGS (worker-1.log:worker-2.log), E2E_STS_COUNT_URL, E2E_ROLE_ARN, E2E_STS_ENDPOINT
+//      E2E_WORKER_LOGS (worker-1.log:worker-2.log), E2E_STS_COUNT_URL, E2E_ROLE_ARN, E2E_STS_ENDPOINT,
+//      E2E_DEST_ACCESS_KEY_ID, E2E_DEST_SECRET_ACCESS_KEY, E2E_DEST_BUCKET, E2E_DEST_ENDPOINT (Transfer's
+//      destination: other keys or another server; default E2E_S3_ENDPOINT), E2E_RSS_LIMIT_MIB (default 300: most a worker may grow over its idle RSS in upload-url/transfer)
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 const require = createRequire(path.join(process.env.E2E_REPO ?? process.cwd(), 'package.json'));
-const { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command } = require('@aws-sdk/client-s3');
+const { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, CreateBucketCommand, DeleteObjectCommand, DeleteBucketCommand } =
+	require('@aws-sdk/client-s3');
 
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/$/, '');
 const BUCKET = process.env.E2E_BUCKET;
-const s3 = new S3Client({
-	endpoint: process.env.E2E_S3_ENDPOINT,
-	region: process.env.E2E_S3_REGION,
-	forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
-	credentials: { accessKeyId: process.env.E2E_S3_ACCESS_KEY_ID, secretAccessKey: process.env.E2E_S3_SECRET_ACCESS_KEY },
-	requestChecksumCalculation: 'WHEN_REQUIRED',
-	responseChecksumValidation: 'WHEN_REQUIRED',
-});
+const DEST_BUCKET = process.env.E2E_DEST_BUCKET;
+const clientWith = (accessKeyId, secretAccessKey, endpoint = process.env.E2E_S3_ENDPOINT) =>
+	new S3Client({
+		endpoint,
+		region: process.env.E2E_S3_REGION,
+		forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
+		credentials: { accessKeyId, secretAccessKey },
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
+	});
+const s3 = clientWith(process.env.E2E_S3_ACCESS_KEY_ID, process.env.E2E_S3_SECRET_ACCESS_KEY);
+/** Transfer's destination: another user, or another server (either makes the node stream, not copy server-side). */
+const DEST_ENDPOINT = process.env.E2E_DEST_ENDPOINT || process.env.E2E_S3_ENDPOINT;
+const destS3 = () => clientWith(process.env.E2E_DEST_ACCESS_KEY_ID, process.env.E2E_DEST_SECRET_ACCESS_KEY, DEST_ENDPOINT);
+const DEST_CREDENTIAL = { id: 'e2eQueueDestCred', name: 'S3 Storage (e2e, transfer destination)' };
+const RSS_LIMIT_MIB = Number(process.env.E2E_RSS_LIMIT_MIB ?? 300);
 
 const MiB = 1024 * 1024;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -55,8 +78,8 @@ async function callWebhook(url, init, seconds = 120) {
 	}
 }
 
-async function sha256OfObject(key) {
-	const response = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }), { abortSignal: AbortSignal.timeout(300_000) });
+async function sha256OfObject(key, client = s3, bucket = BUCKET) {
+	const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: AbortSignal.timeout(300_000) });
 	const hash = createHash('sha256');
 	let bytes = 0;
 	for await (const chunk of response.Body) {
@@ -110,6 +133,110 @@ async function inParallel(items, limit, job) {
 		}),
 	);
 	return out;
+}
+
+/**
+ * Peak RSS of processes over one step: the kernel's high-water mark (VmHWM), reset to the current RSS
+ * through /proc/<pid>/clear_refs first, so the peak is this step's alone. pidLabels: "worker-1=1234".
+ */
+function watchMemory(pidLabels) {
+	const status = (pid) => fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+	const kib = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
+	const procs = pidLabels.map((pl) => {
+		const [label, pid] = pl.split('=');
+		return { label, pid };
+	});
+	for (const p of procs) {
+		p.idleMiB = kib(status(p.pid), 'VmRSS') / 1024;
+		fs.writeFileSync(`/proc/${p.pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
+	}
+	return {
+		procs,
+		/** { label: { idleMiB, peakMiB, addedMiB } } now. */
+		read() {
+			for (const p of procs) p.peakMiB = kib(status(p.pid), 'VmHWM') / 1024;
+			return Object.fromEntries(procs.map((p) => [p.label, { idleMiB: Math.round(p.idleMiB), peakMiB: Math.round(p.peakMiB), addedMiB: Math.round(p.peakMiB - p.idleMiB) }]));
+		},
+		text: () => procs.map((p) => `${p.label} ${Math.round(p.peakMiB)} MiB (idle ${Math.round(p.idleMiB)})`).join(', '),
+	};
+}
+
+/**
+ * Deterministic bytes made on the fly: 1 MiB blocks of a seeded pseudo-random base, each 4 KiB of it
+ * stamped with its block and segment number, so that every 4 KiB of the stream is unique (a part lost,
+ * repeated or out of order changes the hash).
+ */
+function generatedStream(totalBytes, onChunk) {
+	const block = 1024 * 1024;
+	const base = Buffer.alloc(block);
+	for (let i = 0; i < block / 32; i++) createHash('sha256').update(`n8n-e2e-queue seed ${i}`).digest().copy(base, i * 32);
+	let sent = 0;
+	let n = 0;
+	return new Readable({
+		highWaterMark: 2 * block,
+		read() {
+			if (sent >= totalBytes) return this.push(null);
+			const size = Math.min(block, totalBytes - sent);
+			const chunk = Buffer.from(base.subarray(0, size));
+			for (let offset = 0; offset + 8 <= size; offset += 4096) {
+				chunk.writeUInt32BE(n, offset);
+				chunk.writeUInt32BE(offset, offset + 4);
+			}
+			n++;
+			sent += size;
+			onChunk(chunk);
+			this.push(chunk);
+		},
+	});
+}
+
+/**
+ * An HTTP server on 127.0.0.1 that serves `totalBytes` generated bytes at /<name> without a
+ * Content-Length (chunked), hashing what it sends. Every request is recorded: bytes sent, sha256,
+ * whether the body went out whole and chunked.
+ */
+async function startByteServer(name, totalBytes) {
+	const requests = [];
+	const server = http.createServer((req, res) => {
+		if (req.method !== 'GET' || req.url !== `/${name}`) {
+			res.writeHead(404).end();
+			return;
+		}
+		const record = { bytes: 0, complete: false, chunked: false, sha256: null };
+		requests.push(record);
+		const hash = createHash('sha256');
+		res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+		const body = generatedStream(totalBytes, (chunk) => {
+			hash.update(chunk);
+			record.bytes += chunk.length;
+		});
+		pipeline(body, res).then(
+			() => {
+				record.complete = record.bytes === totalBytes;
+				record.chunked = res.chunkedEncoding === true && !res.hasHeader('content-length');
+				record.sha256 = hash.digest('hex');
+			},
+			(error) => {
+				record.error = String(error?.code ?? error);
+			},
+		);
+	});
+	// The node's idle timeout guards the other side; the server itself only has to serve.
+	server.requestTimeout = 0;
+	await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return { url: `http://127.0.0.1:${server.address().port}/${name}`, requests, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+async function postJson(webhook, body, seconds) {
+	return await callWebhook(`${BASE_URL}/webhook/${webhook}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, seconds);
+}
+
+/** The worker that ran `execution`, and whether it grew more than the limit over its idle RSS. */
+async function workerMemory(execution, rss) {
+	const [worker] = execution ? await workersOf([execution]) : ['none'];
+	const added = rss[worker]?.addedMiB;
+	const problem = added === undefined ? `no memory figures for the worker that ran execution ${execution} (${worker})` : added > RSS_LIMIT_MIB ? `${worker} grew ${added} MiB over its idle ${rss[worker].idleMiB} MiB (limit ${RSS_LIMIT_MIB} MiB)` : null;
+	return { worker, problem };
 }
 
 async function postFile(file, name) {
@@ -227,30 +354,122 @@ const commands = {
 
 	/** One large webhook upload while the kernel records each process's peak RSS (VmHWM, reset first). */
 	async big(file, ...pidLabels) {
-		const procs = pidLabels.map((pl) => {
-			const [label, pid] = pl.split('=');
-			return { label, pid };
-		});
-		const status = (pid) => fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-		const kib = (text, field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);
-		for (const p of procs) {
-			p.idleMiB = kib(status(p.pid), 'VmRSS') / 1024;
-			fs.writeFileSync(`/proc/${p.pid}/clear_refs`, '5'); // resets VmHWM to the current RSS
-		}
 		const size = fs.statSync(file).size;
 		const want = sha256OfFile(file);
+		const memory = watchMemory(pidLabels);
 		const started = Date.now();
 		const response = await postFile(file, path.basename(file));
 		const answer = await response.json().catch(() => null);
 		const seconds = (Date.now() - started) / 1000;
-		for (const p of procs) p.peakMiB = kib(status(p.pid), 'VmHWM') / 1024;
+		const rss = memory.read();
 		const [worker] = answer?.execution ? await workersOf([answer.execution]) : ['none'];
-		const rss = Object.fromEntries(procs.map((p) => [p.label, { idleMiB: Math.round(p.idleMiB), peakMiB: Math.round(p.peakMiB), addedMiB: Math.round(p.peakMiB - p.idleMiB) }]));
 		result({ bigUpload: size, seconds, status: response.status, worker, binaryId: answer?.binaryId ?? null, rss });
 		if (!response.ok || !answer?.key) die(`POST /webhook/queue-upload of ${(size / MiB).toFixed(0)} MiB answered ${response.status} ${JSON.stringify(answer)?.slice(0, 400)}`);
 		const got = await sha256OfObject(answer.key);
 		if (got.sha256 !== want) die(`${answer.key}: ${got.bytes} B on S3 differ from the ${size} B sent`);
-		console.log(`PASS ${(size / MiB).toFixed(0)} MiB webhook upload in ${seconds.toFixed(1)} s through ${worker}, byte-identical; peak RSS ${procs.map((p) => `${p.label} ${Math.round(p.peakMiB)} MiB (idle ${Math.round(p.idleMiB)})`).join(', ')}`);
+		console.log(`PASS ${(size / MiB).toFixed(0)} MiB webhook upload in ${seconds.toFixed(1)} s through ${worker}, byte-identical; peak RSS ${memory.text()}`);
+	},
+
+	/** The destination credential (the main one with the other user's keys) and the Transfer workflow, both credentials on its node. */
+	'prepare-transfer'(prepDir, workflowFile) {
+		const credentialsFile = path.join(prepDir, 'credentials.json');
+		const credentials = JSON.parse(fs.readFileSync(credentialsFile, 'utf8'));
+		const main = credentials.find((c) => c.type === 's3StorageApi' && c.data?.authentication === 'accessKeys');
+		const destination = {
+			...DEST_CREDENTIAL,
+			type: 's3StorageDestinationApi',
+			data: { ...main.data, endpoint: DEST_ENDPOINT, accessKeyId: process.env.E2E_DEST_ACCESS_KEY_ID, secretAccessKey: process.env.E2E_DEST_SECRET_ACCESS_KEY },
+		};
+		fs.writeFileSync(credentialsFile, JSON.stringify([...credentials, destination], null, 2));
+		const text = fs
+			.readFileSync(workflowFile, 'utf8')
+			.split('__E2E_BUCKET__').join(BUCKET)
+			.split('__E2E_DEST_BUCKET__').join(DEST_BUCKET)
+			.split('__E2E_CREDENTIAL_ID__').join(main.id)
+			.split('__E2E_CREDENTIAL_NAME__').join(main.name)
+			.split('__E2E_DEST_CREDENTIAL_ID__').join(destination.id)
+			.split('__E2E_DEST_CREDENTIAL_NAME__').join(destination.name);
+		const workflow = JSON.parse(text);
+		fs.writeFileSync(path.join(prepDir, 'workflows', `${workflow.id}.json`), JSON.stringify(workflow, null, 2));
+		console.log(`prepared ${workflow.id}  ${path.basename(workflowFile)}: source credential ${main.id}, destination credential ${destination.id} (${destination.data.accessKeyId} at ${DEST_ENDPOINT}, bucket ${DEST_BUCKET})`);
+	},
+
+	/** Object > Upload from URL of generated bytes served here without a Content-Length; memory of each pid watched. */
+	async 'upload-url'(mibText, key, ...pidLabels) {
+		const size = Number(mibText) * MiB;
+		const server = await startByteServer(`generated-${mibText}-MiB.bin`, size);
+		try {
+			const memory = watchMemory(pidLabels);
+			const started = Date.now();
+			const response = await postJson('queue-upload-url', { url: server.url, key }, 600);
+			const answer = await response.json().catch(() => null);
+			const seconds = (Date.now() - started) / 1000;
+			const rss = memory.read();
+			const served = server.requests.findLast((r) => r.complete) ?? server.requests.at(-1) ?? {};
+			const { worker, problem } = await workerMemory(answer?.execution, rss);
+			const verifyStarted = Date.now();
+			const got = response.ok && answer?.key ? await sha256OfObject(answer.key) : {};
+			const verifySeconds = (Date.now() - verifyStarted) / 1000;
+			result({ uploadFromUrl: size, seconds, status: response.status, worker, requests: server.requests.length, chunked: served.chunked, sha256: served.sha256, stored: got.bytes, verifySeconds, rss });
+			if (!response.ok || !answer?.key) die(`POST /webhook/queue-upload-url answered ${response.status} ${JSON.stringify(answer)?.slice(0, 400)}`);
+			if (!served.complete || !served.chunked) die(`the URL was not served whole and chunked: ${JSON.stringify(server.requests)}`);
+			if (answer.size !== size) die(`the node reported ${answer.size} B, the server sent ${size}`);
+			if (got.bytes !== size || got.sha256 !== served.sha256) die(`${answer.key}: ${got.bytes} B on S3 (sha256 ${got.sha256}) differ from the ${size} B served (sha256 ${served.sha256})`);
+			if (problem) die(`Upload from URL memory: ${problem}`);
+			console.log(`PASS Upload from URL of ${mibText} MiB (chunked, no Content-Length) in ${seconds.toFixed(1)} s on ${worker}: ${got.bytes} B on S3, sha256 ${got.sha256.slice(0, 16)}... as served (read back in ${verifySeconds.toFixed(1)} s); peak RSS ${memory.text()}`);
+		} finally {
+			await server.close();
+		}
+	},
+
+	/** Object > Transfer of <key> to the destination credential's bucket: must stream (other keys); size, sha256 and memory checked. */
+	async transfer(key, destinationKey, wantSha256, ...pidLabels) {
+		const memory = watchMemory(pidLabels);
+		const started = Date.now();
+		const response = await postJson('queue-transfer', { key, destinationKey }, 600);
+		const answer = await response.json().catch(() => null);
+		const seconds = (Date.now() - started) / 1000;
+		const rss = memory.read();
+		const { worker, problem } = await workerMemory(answer?.execution, rss);
+		const verifyStarted = Date.now();
+		const got = response.ok && answer?.key ? await sha256OfObject(answer.key, destS3(), DEST_BUCKET) : {};
+		const verifySeconds = (Date.now() - verifyStarted) / 1000;
+		result({ transfer: answer?.size ?? null, seconds, status: response.status, worker, method: answer?.method ?? null, stored: got.bytes, verifySeconds, rss });
+		if (!response.ok || !answer?.key) die(`POST /webhook/queue-transfer answered ${response.status} ${JSON.stringify(answer)?.slice(0, 400)}`);
+		if (answer.method !== 'streamed') die(`the Transfer's output says method ${answer.method}, not streamed (the destination credential has other keys)`);
+		if (answer.bucket !== DEST_BUCKET || answer.key !== destinationKey) die(`the Transfer wrote ${answer.bucket}/${answer.key}, not ${DEST_BUCKET}/${destinationKey}`);
+		if (got.sha256 !== wantSha256 || got.bytes !== answer.size) die(`${DEST_BUCKET}/${answer.key}: ${got.bytes} B (sha256 ${got.sha256}) differ from the source (sha256 ${wantSha256}; the node reported ${answer.size} B)`);
+		if (problem) die(`Transfer memory: ${problem}`);
+		console.log(`PASS Transfer (${answer.method}) of ${(answer.size / MiB).toFixed(0)} MiB to ${DEST_BUCKET} with the destination credential in ${seconds.toFixed(1)} s on ${worker}: sha256 as the source (read back in ${verifySeconds.toFixed(1)} s); peak RSS ${memory.text()}`);
+	},
+
+	/** Removes the large objects (source with the node's keys, destination with the other user's) and the destination bucket. */
+	async 'delete-large'(key, destinationKey) {
+		const signal = () => ({ abortSignal: AbortSignal.timeout(60_000) });
+		const quietly = async (what, promise) => {
+			try {
+				await promise;
+			} catch (error) {
+				if (!['NoSuchKey', 'NoSuchBucket', 'NotFound'].includes(error.name)) console.error(`could not ${what}: ${error.name} ${error.message}`);
+			}
+		};
+		await quietly(`delete ${BUCKET}/${key}`, s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key: key }), signal()));
+		if (DEST_BUCKET) {
+			const dest = destS3();
+			await quietly(`delete ${DEST_BUCKET}/${destinationKey}`, dest.send(new DeleteObjectCommand({ Bucket: DEST_BUCKET, Key: destinationKey }), signal()));
+			await quietly(`delete bucket ${DEST_BUCKET}`, dest.send(new DeleteBucketCommand({ Bucket: DEST_BUCKET }), signal()));
+		}
+		console.log(`deleted ${BUCKET}/${key}${DEST_BUCKET ? `, ${DEST_BUCKET}/${destinationKey} and bucket ${DEST_BUCKET}` : ''}`);
+	},
+
+	/** The destination bucket, created by the destination user (on RGW only its owner may write there). */
+	async 'create-dest-bucket'() {
+		try {
+			await destS3().send(new CreateBucketCommand({ Bucket: DEST_BUCKET }), { abortSignal: AbortSignal.timeout(60_000) });
+		} catch (error) {
+			if (!['BucketAlreadyOwnedByYou'].includes(error.name)) throw error;
+		}
+		console.log(`created bucket ${DEST_BUCKET} as ${process.env.E2E_DEST_ACCESS_KEY_ID}`);
 	},
 
 	async put(label, countText) {
