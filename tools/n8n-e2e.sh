@@ -91,7 +91,7 @@ LOGS=$WORK/logs
 # ---------------------------------------------------------------- 1. n8n, Node 24, chromium
 t=$SECONDS
 stamp=$E2E/node_modules/.e2e-installed
-want=$(sha256sum "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
+want=$(cat "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$N24/bin/node" ]; then
 	log "n8n install up to date (e2e/n8n/node_modules matches the lockfile)"
 else

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
 
 import type {
@@ -16,25 +16,11 @@ import { binaryOutputField, bucketLocator } from '../S3Storage/actions/common.de
 import { fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
 import { s3StorageApiTest } from '../S3Storage/methods/credentialTest';
 import { searchBuckets } from '../S3Storage/methods/listSearch';
-import { CREDENTIAL_TYPE, getConnection, notifications, runPool, type S3Connection } from '../S3Storage/transport';
+import { getConnection, notifications, runPool, type S3Connection } from '../S3Storage/transport';
 import { type EventKind, itemOf, recordsOf, S3_EVENTS } from './events';
+import { deliveryOf, type Registration, registrationOf, unregister } from './registration';
 import { isSnsMessage, isSnsUrl, regionOfTopicArn, snsMessageProblem, type SnsMessage } from './snsMessage';
-
-/** How the notification reaches the webhook. */
-type Delivery = 'pushTopic' | 'sns' | 'target';
-type ServerType = 'auto' | Delivery;
-
-/** What `create` registered, kept in the node's static data so `delete` removes exactly that. */
-interface Registration {
-	delivery: Delivery;
-	bucket: string;
-	/** The notification's Id in the bucket's configuration (and the topic's name). */
-	id: string;
-	webhookUrl: string;
-	topicArn?: string;
-	/** RGW: the token every pushed record carries (the topic's OpaqueData). */
-	secret?: string;
-}
+import { bodyOf, refuse, sameSecret, targetTokenMatches } from './webhookAuth';
 
 interface EventTriggerOptions {
 	queuedDelivery?: boolean;
@@ -304,76 +290,6 @@ export class S3StorageEventTrigger implements INodeType {
 		}
 		return { workflowData: [items] };
 	}
-}
-
-function registrationOf(staticData: IDataObject): Registration | undefined {
-	const registration = staticData.registration as Registration | undefined;
-	return registration && typeof registration.id === 'string' && typeof registration.bucket === 'string' ? registration : undefined;
-}
-
-async function deliveryOf(this: IHookFunctions): Promise<Delivery> {
-	const serverType = this.getNodeParameter('serverType', 'auto') as ServerType;
-	if (serverType !== 'auto') return serverType;
-	const credentials = await this.getCredentials<{ provider?: string }>(CREDENTIAL_TYPE);
-	if (credentials.provider === 'aws') return 'sns';
-	if (credentials.provider === 'minio') {
-		throw new NodeOperationError(this.getNode(), 'MinIO pushes events only to targets its administrator configured', {
-			description: 'Configure a webhook target with this workflow\'s URL and an auth token on the server, then choose "Existing Notification Target (MinIO)" in Server Type and give its ARN and token.',
-		});
-	}
-	return 'pushTopic';
-}
-
-/** Removes the notification, then the topic, and forgets them; every step runs even if one fails. */
-async function unregister(connection: S3Connection, registration: Registration, staticData: IDataObject): Promise<void> {
-	let failure: unknown;
-	try {
-		await notifications.removeNotification(connection, registration.bucket, registration.id, { byId: registration.delivery === 'pushTopic' });
-	} catch (error) {
-		// A bucket deleted in the meantime has no notification left to remove.
-		if ((error as { context?: { code?: string } }).context?.code !== 'NoSuchBucket' && !/NoSuchBucket/.test(String(error))) failure = error;
-	}
-	if (registration.topicArn) {
-		try {
-			await notifications.deleteTopic(connection, registration.topicArn);
-		} catch (error) {
-			failure ??= error;
-		}
-	}
-	if (failure) throw failure;
-	delete staticData.registration;
-}
-
-/** The request's JSON: n8n keeps the raw body (SNS sends JSON as text/plain, which is not parsed). */
-function bodyOf(context: IWebhookFunctions): unknown {
-	const raw = (context.getRequestObject() as { rawBody?: Buffer }).rawBody;
-	if (raw && raw.length > 0) {
-		try {
-			return JSON.parse(raw.toString('utf8'));
-		} catch {
-			return undefined;
-		}
-	}
-	return context.getBodyData();
-}
-
-function refuse(context: IWebhookFunctions, status: number, message: string): IWebhookResponseData {
-	context.getResponseObject().status(status).send(message).end();
-	return { noWebhookResponse: true };
-}
-
-function digest(value: string): Buffer {
-	return createHash('sha256').update(value).digest();
-}
-
-function sameSecret(given: unknown, expected: string | undefined): boolean {
-	return typeof given === 'string' && !!expected && timingSafeEqual(digest(given), digest(expected));
-}
-
-/** MinIO sends the target's token as "Bearer TOKEN" (or as it is, when the token has a scheme). */
-function targetTokenMatches(header: string | undefined, token: string): boolean {
-	if (!token || !header) return false;
-	return sameSecret(header, `Bearer ${token}`) || sameSecret(header, token);
 }
 
 async function download(this: IWebhookFunctions, connection: S3Connection, items: INodeExecutionData[], field: string): Promise<void> {

