@@ -362,7 +362,7 @@ describe('Bucket policy', () => {
 			const bucket = await newBucket('pol-bad');
 			await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'shared.txt', Body: 'x' }));
 			await runNode(bucketOp('setPolicy', bucket, { policy: JSON.stringify(publicRead(bucket)) }));
-			const cases: Array<[unknown, string]> = [
+			const cases: Array<[string, string]> = [
 				['{"Version": "2012-10-17", "Statement": [', 'The "Policy (JSON)" of item 0 is not valid JSON'],
 				['', 'The "Policy (JSON)" of item 0 is empty'],
 				['[]', 'The "Policy (JSON)" of item 0 is a list; a bucket policy is a JSON object'],
