@@ -114,6 +114,8 @@ describe('Lifecycle rules', () => {
 				{ ID: 'expire-logs', Status: 'Enabled', Filter: { Prefix: 'logs/' }, Expiration: { Days: 30 } },
 				{ ID: 'expire-tmp-later', Status: 'Disabled', Filter: { Prefix: 'tmp/' }, Expiration: { Days: 365 } },
 				{ ID: 'uploads', Status: 'Enabled', Filter: { Prefix: '' }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } },
+				// A date goes out as ISO text and is taken back as such.
+				{ ID: 'expire-2030', Status: 'Enabled', Filter: { Prefix: 'campaign/' }, Expiration: { Date: '2030-01-01T00:00:00.000Z' } },
 			];
 			await runNode(lifecycleJson(source, { Rules: rules }));
 			// Get on one bucket, its output straight into Set on the other (an expression, no editing), then Get again.
