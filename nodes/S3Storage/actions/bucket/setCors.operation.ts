@@ -46,9 +46,9 @@ const properties: INodeProperties[] = [
 		displayName: RULES_FIELD,
 		name: 'corsRules',
 		type: 'json',
-		default: CORS_EXAMPLE,
+		default: '[]',
 		description:
-			'A list of CORS rules as the S3 API spells them (AllowedOrigins, AllowedMethods, AllowedHeaders, ExposeHeaders, MaxAgeSeconds, ID), or an object with "CORSRules". The output of Get CORS Rules fits here.',
+			`A list of CORS rules as the S3 API spells them (AllowedOrigins, AllowedMethods, AllowedHeaders, ExposeHeaders, MaxAgeSeconds, ID), or an object with "CORSRules". The output of Get CORS Rules fits here. Example: ${CORS_EXAMPLE}`,
 		displayOptions: { show: { specifyRules: ['json'] } },
 	},
 	optionsCollection([

@@ -68,9 +68,9 @@ const properties: INodeProperties[] = [
 		displayName: FIELDS.rules,
 		name: 'lifecycleRules',
 		type: 'json',
-		default: LIFECYCLE_EXAMPLE,
+		default: '[]',
 		description:
-			'A list of lifecycle rules as the S3 API spells them (ID, Status, Filter, Expiration, Transitions, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload), or an object with "Rules". The output of Get Lifecycle Rules fits here.',
+			`A list of lifecycle rules as the S3 API spells them (ID, Status, Filter, Expiration, Transitions, NoncurrentVersionExpiration, AbortIncompleteMultipartUpload), or an object with "Rules". The output of Get Lifecycle Rules fits here. Example: ${LIFECYCLE_EXAMPLE}`,
 		displayOptions: { show: { specifyRules: ['json'] } },
 	},
 	optionsCollection([

@@ -14,10 +14,10 @@ const properties: INodeProperties[] = [
 		displayName: POLICY_FIELD,
 		name: 'policy',
 		type: 'json',
-		default: POLICY_EXAMPLE,
+		default: '{\n  "Version": "2012-10-17",\n  "Statement": []\n}',
 		required: true,
 		description:
-			'The bucket policy document: who may do what to the bucket and its objects. Replaces any policy the bucket has. The output of Get Policy fits here.',
+			`The bucket policy document: who may do what to the bucket and its objects. Replaces any policy the bucket has. The output of Get Policy fits here. Example: ${POLICY_EXAMPLE}`,
 	},
 	optionsCollection([concurrencyOption]),
 ];
