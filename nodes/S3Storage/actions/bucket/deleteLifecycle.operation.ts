@@ -1,0 +1,21 @@
+import { DeleteBucketLifecycleCommand } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { getBucket, updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+
+const properties: INodeProperties[] = [bucketLocator, optionsCollection([concurrencyOption])];
+
+export const description = updateDisplayOptions({ show: { resource: ['bucket'], operation: ['deleteLifecycle'] } }, properties);
+
+/** Removes every lifecycle rule: nothing expires or is cleaned up automatically any more. A bucket without rules is fine. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	await connection.send(new DeleteBucketLifecycleCommand({ Bucket: bucket }), { action: 'delete the lifecycle rules of', bucket, itemIndex });
+	return [{ json: { bucket, deleted: true } }];
+}
