@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type S3Connection } from '../transport';
 import * as bucket from './bucket/Bucket.resource';
+import { DEFAULT_CONCURRENCY } from './common.descriptions';
 import * as folder from './folder/Folder.resource';
 import type { S3StorageMap, S3StorageResource } from './node.type';
 import * as object from './object/Object.resource';
@@ -19,8 +20,6 @@ const handlers: { [R in S3StorageResource]: Record<S3StorageMap[R], { execute: O
 	folder,
 	object,
 };
-
-const DEFAULT_CONCURRENCY = 8;
 
 /**
  * A failed item under "Continue On Fail": `{ error, description }` in its json. With "Continue (using
@@ -64,7 +63,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const runItem = async (itemIndex: number) => {
 		try {
 			const output = await handler.execute.call(this, itemIndex, connection);
-			results[itemIndex] = output.map((entry) => ({ ...entry, pairedItem: { item: itemIndex } }));
+			// Set in place, not copied: a listing's 100,000 items are then held once, not twice.
+			for (const entry of output) entry.pairedItem = { item: itemIndex };
+			results[itemIndex] = output;
 		} catch (error) {
 			if (continueOnFail) {
 				results[itemIndex] = [failedItem.call(this, error, itemIndex)];
@@ -86,5 +87,5 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (error instanceof NodeOperationError || (error as { name?: string }).name === 'NodeApiError') throw error;
 		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: index });
 	}
-	return [results.flatMap((entry) => entry ?? [])];
+	return [results.length === 1 ? (results[0] ?? []) : results.flatMap((entry) => entry ?? [])];
 }

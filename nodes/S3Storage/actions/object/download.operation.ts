@@ -4,7 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { saveToBinaryStore } from '../../helpers/binaryStoreError';
 import { byteRangeOf } from '../../helpers/objectRead';
-import { compact, fileNameOfKey, getBucket, getKey, getText, getVersionId, updateDisplayOptions } from '../../helpers/utils';
+import { parametersOf } from '../../helpers/parameters';
+import { compact, fileNameOfKey, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import {
 	binaryOutputField,
@@ -49,12 +50,13 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const bucket = getBucket.call(this, connection, itemIndex);
-	const key = getKey.call(this, itemIndex);
-	const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const fileName = getText.call(this, 'options.fileName', itemIndex, 'File Name');
-	const range = byteRangeOf.call(this, getText.call(this, 'options.range', itemIndex, 'Range'), itemIndex);
-	const versionId = getVersionId.call(this, itemIndex);
+	const parameters = parametersOf(this);
+	const bucket = parameters.bucket(connection, itemIndex);
+	const key = parameters.key(itemIndex);
+	const binaryPropertyName = parameters.get<string>('binaryPropertyName', itemIndex);
+	const fileName = parameters.text('options.fileName', itemIndex, 'File Name');
+	const range = byteRangeOf.call(this, parameters.text('options.range', itemIndex, 'Range'), itemIndex);
+	const versionId = parameters.versionId(itemIndex);
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
 		action: 'download',

@@ -1,7 +1,8 @@
 import { HeadBucketCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
+import { parametersOf } from '../../helpers/parameters';
+import { compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
@@ -29,10 +30,11 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const bucket = getBucket.call(this, connection, itemIndex);
-	const key = getKey.call(this, itemIndex);
-	const options = this.getNodeParameter('options', itemIndex, {}) as { notFoundAsFalse?: boolean };
-	const versionId = getVersionId.call(this, itemIndex);
+	const parameters = parametersOf(this);
+	const bucket = parameters.bucket(connection, itemIndex);
+	const key = parameters.key(itemIndex);
+	const options = parameters.get<{ notFoundAsFalse?: boolean }>('options', itemIndex, {});
+	const versionId = parameters.versionId(itemIndex);
 	const command = new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId });
 	const context = { action: 'get the metadata of', bucket, key, itemIndex };
 

@@ -4,7 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { formatBytes, readAtMost } from '../../helpers/objectRead';
-import { compact, getBucket, getKey, getText, getVersionId, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
+import { parametersOf } from '../../helpers/parameters';
+import { compact, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
 
@@ -104,14 +105,15 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const bucket = getBucket.call(this, connection, itemIndex);
-	const key = getKey.call(this, itemIndex);
-	const readAs = this.getNodeParameter('readAs', itemIndex, 'text') as 'text' | 'json' | 'base64';
-	const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions;
+	const parameters = parametersOf(this);
+	const bucket = parameters.bucket(connection, itemIndex);
+	const key = parameters.key(itemIndex);
+	const readAs = parameters.get<'text' | 'json' | 'base64'>('readAs', itemIndex, 'text');
+	const options = parameters.get<ReadOptions>('options', itemIndex, {});
 	const maxBytes = maxSizeOf.call(this, options, itemIndex);
-	const outputField = getText.call(this, 'options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
+	const outputField = parameters.text('options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
 
-	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: getVersionId.call(this, itemIndex) },
+	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: parameters.versionId(itemIndex) },
 		{ action: 'read', bucket, key, itemIndex },
 	);
 	const body = response.Body as Readable;

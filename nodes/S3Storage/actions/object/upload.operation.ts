@@ -9,7 +9,9 @@ import {
 	withUtf8Charset,
 } from '../../helpers/objectData';
 import { binarySourceOf, type BinarySource } from '../../helpers/binarySource';
-import { assertKeyLength, compact, getBucket, getText, updateDisplayOptions } from '../../helpers/utils';
+import { byteBudgetOf } from '../../helpers/byteBudget';
+import { parametersOf, type ExecutionParameters } from '../../helpers/parameters';
+import { assertKeyLength, compact, updateDisplayOptions } from '../../helpers/utils';
 import { writeParams, type WriteOptions } from '../../helpers/writeOptions';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
@@ -27,6 +29,12 @@ import {
 
 /** A plain identifier as the default: n8n's lint rules cannot read an expression there. */
 const DEFAULT_PART_SIZE_MIB = DEFAULT_PART_SIZE / 1024 / 1024;
+/**
+ * Items in flight before the default became 16. Without a Concurrency of their own, the items of
+ * an execution hold no more body bytes at once than this many large files did (each at most
+ * parts in flight x part size): 16 small files fit easily, large ones still go about 8 at a time.
+ */
+const FORMER_DEFAULT_CONCURRENCY = 8;
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -142,6 +150,7 @@ const properties: INodeProperties[] = [
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['upload'] } }, properties);
 
 interface UploadOptions extends WriteOptions {
+	concurrency?: number;
 	queueSize?: number;
 	partSizeMiB?: number;
 }
@@ -159,25 +168,25 @@ interface UploadBody {
 	textual: boolean;
 }
 
-async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: string): Promise<UploadBody> {
+async function bodyOf(this: IExecuteFunctions, parameters: ExecutionParameters, itemIndex: number, dataSource: string): Promise<UploadBody> {
 	switch (dataSource) {
 		case 'text': {
-			const text = this.getNodeParameter('text', itemIndex, '');
+			const text = parameters.get('text', itemIndex, '');
 			const data = Buffer.from(typeof text === 'string' ? text : JSON.stringify(text), 'utf8');
 			return { open: async () => data, size: data.length, fallbackType: 'text/plain', textual: true };
 		}
 		case 'base64': {
-			const decoded = decodeBase64.call(this, this.getNodeParameter('base64Data', itemIndex, ''), itemIndex, 'The base64 data');
+			const decoded = decodeBase64.call(this, parameters.get('base64Data', itemIndex, ''), itemIndex, 'The base64 data');
 			return { open: async () => decoded.data, size: decoded.data.length, ownType: decoded.mimeType, textual: false };
 		}
 		case 'json': {
-			const value = this.getNodeParameter('jsonData', itemIndex, '{}');
+			const value = parameters.get('jsonData', itemIndex, '{}');
 			let text: string;
 			if (typeof value === 'string') {
 				try {
 					JSON.parse(value);
 				} catch (error) {
-					throw new NodeOperationError(this.getNode(), `The JSON of item ${itemIndex} is not valid: ${(error as Error).message}`, {
+					throw new NodeOperationError(parameters.node, `The JSON of item ${itemIndex} is not valid: ${(error as Error).message}`, {
 						itemIndex,
 						description: 'Fix the JSON, or choose the Text data source to store it as plain text.',
 					});
@@ -190,7 +199,7 @@ async function bodyOf(this: IExecuteFunctions, itemIndex: number, dataSource: st
 			return { open: async () => data, size: data.length, fallbackType: 'application/json', textual: true };
 		}
 		default: {
-			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+			const binaryPropertyName = parameters.get<string>('binaryPropertyName', itemIndex);
 			const binary = await binarySourceOf.call(this, itemIndex, binaryPropertyName);
 			return { open: binary.open, size: binary.size, fileName: binary.fileName, ownType: binary.mimeType, textual: false };
 		}
@@ -202,18 +211,19 @@ export async function execute(
 	itemIndex: number,
 	connection: S3Connection,
 ): Promise<INodeExecutionData[]> {
-	const bucket = getBucket.call(this, connection, itemIndex);
-	const dataSource = this.getNodeParameter('dataSource', itemIndex, 'binary') as string;
-	const options = this.getNodeParameter('options', itemIndex, {}) as UploadOptions;
+	const parameters = parametersOf(this);
+	const bucket = parameters.bucket(connection, itemIndex);
+	const dataSource = parameters.get<string>('dataSource', itemIndex, 'binary');
+	const options = parameters.get<UploadOptions>('options', itemIndex, {});
 	const extra = writeParams.call(this, itemIndex, options);
-	const givenKey = getText.call(this, 'key', itemIndex, 'Key');
-	const folder = getText.call(this, 'options.folder', itemIndex, 'Folder');
-	const givenType = getText.call(this, 'options.contentType', itemIndex, 'Content Type');
-	const source = await bodyOf.call(this, itemIndex, dataSource);
+	const givenKey = parameters.text('key', itemIndex, 'Key');
+	const folder = parameters.text('options.folder', itemIndex, 'Folder');
+	const givenType = parameters.text('options.contentType', itemIndex, 'Content Type');
+	const source = await bodyOf.call(this, parameters, itemIndex, dataSource);
 
 	const name = givenKey || source.fileName;
 	if (!name) {
-		throw new NodeOperationError(this.getNode(), `No object key given for item ${itemIndex}`, {
+		throw new NodeOperationError(parameters.node, `No object key given for item ${itemIndex}`, {
 			itemIndex,
 			description:
 				dataSource === 'binary'
@@ -222,16 +232,28 @@ export async function execute(
 		});
 	}
 	const key = underFolder(folder, name);
-	assertKeyLength(this.getNode(), key, itemIndex, { message: 'The object key is longer than 1,024 bytes', shorten: 'the key or the folder' });
+	assertKeyLength(parameters.node, key, itemIndex, { message: 'The object key is longer than 1,024 bytes', shorten: 'the key or the folder' });
 	// Given > the data's own type > the key's extension > the data source's default; a generic
 	// application/octet-stream counts as no type, so an extension can still say more.
 	let contentType = chooseContentType(givenType, source.ownType, contentTypeOfKey(key), source.fallbackType);
 	if (source.textual && !givenType.trim()) contentType = withUtf8Charset(contentType);
 
-	const result = await connection.upload(
-		{ Bucket: bucket, Key: key, Body: await source.open(), ContentLength: source.size, ContentType: contentType, ...extra },
-		{ partSize: (options.partSizeMiB ?? DEFAULT_PART_SIZE / 1024 / 1024) * 1024 * 1024, queueSize: options.queueSize },
-		{ action: 'upload', bucket, key, itemIndex },
-	);
+	const partSize = (options.partSizeMiB ?? DEFAULT_PART_SIZE_MIB) * 1024 * 1024;
+	const queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
+	// A body up to a part is held whole; a larger one goes up in parts, queueSize of them in memory.
+	const release = await byteBudgetOf(
+		this,
+		options.concurrency === undefined ? FORMER_DEFAULT_CONCURRENCY * queueSize * partSize : Infinity,
+	).acquire(source.size <= partSize ? source.size : queueSize * partSize);
+	let result;
+	try {
+		result = await connection.upload(
+			{ Bucket: bucket, Key: key, Body: await source.open(), ContentLength: source.size, ContentType: contentType, ...extra },
+			{ partSize, queueSize },
+			{ action: 'upload', bucket, key, itemIndex },
+		);
+	} finally {
+		release();
+	}
 	return [{ json: compact({ bucket, key, size: source.size, contentType, etag: result.etag, versionId: result.versionId }) }];
 }
