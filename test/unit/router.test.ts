@@ -84,7 +84,7 @@ it('hands every handler the one connection and the item index', async () => {
 it.each([
 	[3, 3],
 	[1, 1],
-	[undefined, 8], // the default
+	[undefined, 16], // the default
 ])('keeps at most `concurrency` items in flight (concurrency %s -> %s)', async (concurrency, expected) => {
 	let running = 0;
 	let peak = 0;
