@@ -116,7 +116,7 @@ export async function finishEmitted(connection: S3Connection, settings: AfterPro
 		} catch (error) {
 			const failure = error as Error & { description?: string };
 			failure.description = [
-				`The trigger ${verbOf(settings.action)} the objects it emitted at the previous poll. It tries again at every poll and emits nothing new until this succeeds; the object stays where it is.`,
+				`The trigger ${verbOf(settings.action)} the objects it emitted at the previous poll, here "${key}". It tries again at every poll and emits nothing new until this succeeds; the object stays where it is.`,
 				failure.description,
 			]
 				.filter(Boolean)
