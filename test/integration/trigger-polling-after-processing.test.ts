@@ -234,16 +234,20 @@ describe('Max Objects per Poll', () => {
 			await putMany(bucket, group);
 			await sleep(1100);
 		}
-		const batches: string[][] = [];
-		batches.push(await active.keys());
+		const batches: Array<Array<{ key: string; lastModified: string }>> = [];
+		const poll = async () => (await active.poll()).items.map((item) => ({ key: String(item.json.key), lastModified: String(item.json.lastModified) }));
+		batches.push(await poll());
 		await put(bucket, 'z-late');
-		for (let poll = 0; poll < 4; poll++) batches.push(await active.keys());
+		for (let i = 0; i < 4; i++) batches.push(await poll());
 
 		expect(batches.map((batch) => batch.length)).toEqual([5, 5, 3, 0, 0]);
 		const emitted = batches.flat();
-		expect(new Set(emitted).size).toBe(emitted.length);
+		expect(new Set(emitted.map((item) => item.key)).size).toBe(emitted.length);
 		// Oldest first across polls: the groups in the order they were written, then the late one.
-		expect(emitted).toEqual([...groups.flat(), 'z-late']);
+		const times = emitted.map((item) => Date.parse(item.lastModified));
+		expect(times).toEqual([...times].sort((a, b) => a - b));
+		const keys = emitted.map((item) => item.key);
+		expect([keys.slice(0, 4).sort(), keys.slice(4, 8).sort(), keys.slice(8, 12).sort(), keys.slice(12)]).toEqual([...groups, ['z-late']]);
 		const state = active.state();
 		expect(state.seen.length / 20).toBeLessThanOrEqual(13);
 	});
