@@ -103,8 +103,17 @@ export async function finishEmitted(connection: S3Connection, settings: AfterPro
 			} else if (settings.action === 'move') {
 				const destination = destinationOf(settings, key);
 				const versionId = head.VersionId && head.VersionId !== 'null' ? head.VersionId : undefined;
+				// Metadata and tags come along with the copy; the storage class has to be asked for.
 				await connection.copyObject(
-					{ sourceBucket: bucket, sourceKey: key, sourceVersionId: versionId, bucket: destination.bucket, key: destination.key, replaceMetadata: false, settings: {} },
+					{
+						sourceBucket: bucket,
+						sourceKey: key,
+						sourceVersionId: versionId,
+						bucket: destination.bucket,
+						key: destination.key,
+						replaceMetadata: false,
+						settings: { StorageClass: head.StorageClass },
+					},
 					{},
 				);
 				// Reached only after the copy succeeded: a failed copy leaves the object where it was.

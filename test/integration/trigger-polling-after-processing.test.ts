@@ -23,7 +23,7 @@ import { MAX_NAMES, MAX_TRACKED, PollScan, type ListedObject } from '../../nodes
 import * as engine from '../support/engine';
 import { binaryToBuffer, bucketParam, setBinaryMode } from '../support/harness';
 import { ActiveWorkflow, triggerCredentials, triggerNodes, triggerWorkflow } from '../support/pollTrigger';
-import { rawClient, uniqueBucket } from '../support/target';
+import { getTarget, rawClient, uniqueBucket } from '../support/target';
 
 jest.setTimeout(120_000);
 
@@ -91,7 +91,7 @@ afterAll(async () => {
 });
 
 describe('After Processing', () => {
-	it('Move: each emitted object arrives in the other bucket with its content, type and metadata, and leaves the inbox at the next poll', async () => {
+	it('Move: each emitted object arrives in the other bucket with its content, type, metadata and tags, and leaves the inbox at the next poll', async () => {
 		const inbox = await newBucket('trg-move-in');
 		const archive = await newBucket('trg-move-out');
 		const active = new ActiveWorkflow(
@@ -108,6 +108,7 @@ describe('After Processing', () => {
 
 		await put(inbox, 'inbox/2024/report.csv', 'a,b\n1,2\n', { ContentType: 'text/csv', Metadata: { origin: 'scanner-7' } });
 		await put(inbox, 'inbox/note.txt', 'hello', { ContentType: 'text/plain' });
+		await s3.send(new PutObjectTaggingCommand({ Bucket: inbox, Key: 'inbox/2024/report.csv', Tagging: { TagSet: [{ Key: 'team', Value: 'finance' }] } }));
 		const emitted = await active.poll();
 		expect(emitted.items.map((item) => item.json.key).sort()).toEqual(['inbox/2024/report.csv', 'inbox/note.txt']);
 		const report = emitted.items.find((item) => item.json.key === 'inbox/2024/report.csv')!;
@@ -123,6 +124,11 @@ describe('After Processing', () => {
 		const head = await s3.send(new HeadObjectCommand({ Bucket: archive, Key: 'done/2024/report.csv' }));
 		expect(head.ContentType).toBe('text/csv');
 		expect(head.Metadata).toEqual({ origin: 'scanner-7' });
+		// The server copies the tags with CopyObject (s3rver does not copy tags at all).
+		if (getTarget().server !== 's3rver') {
+			const tags = await s3.send(new GetObjectTaggingCommand({ Bucket: archive, Key: 'done/2024/report.csv' }));
+			expect(tags.TagSet).toEqual([{ Key: 'team', Value: 'finance' }]);
+		}
 		expect((await s3.send(new HeadObjectCommand({ Bucket: archive, Key: 'done/note.txt' }))).ContentType).toBe('text/plain');
 
 		// Nothing is emitted twice, and nothing is left waiting in the saved state.
