@@ -12,26 +12,40 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import { binaryOutputField, bucketLocator } from '../S3Storage/actions/common.descriptions';
 import { saveToBinaryStore } from '../S3Storage/helpers/binaryStoreError';
 import { runPool } from '../S3Storage/transport';
-import { compact, fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
+import { assertBucketName, bucketFieldValue, compact, fileNameOfKey, resolveBucket } from '../S3Storage/helpers/utils';
 import { s3StorageApiTest } from '../S3Storage/methods/credentialTest';
 import { searchBuckets } from '../S3Storage/methods/listSearch';
 import { getConnection, type S3Connection } from '../S3Storage/transport';
-import { compileKeyFilter } from './keyFilter';
+import { keyRegexProblem } from '../S3Storage/helpers/keyPattern';
 import {
-	type Change,
+	type AfterProcessing,
+	type AfterProcessingAction,
+	checkDestination,
+	finishEmitted,
+	isPendingActions,
+	MAX_PENDING_ACTIONS,
+	type PendingActions,
+} from './afterProcessing';
+import { compileKeyFilter, type KeyFilter } from './keyFilter';
+import {
 	configFingerprint,
 	isTrackerState,
 	type ListedObject,
+	MAX_NAMES,
 	PollScan,
+	type Report,
 	sameState,
 } from './tracker';
 
-type TriggerEvent = 'objectCreated' | 'objectCreatedOrUpdated';
+type TriggerEvent = 'objectCreated' | 'objectCreatedOrUpdated' | 'objectDeleted';
 
 interface TriggerOptions {
 	keyEndsWith?: string;
 	keyPattern?: string;
+	keyRegex?: string;
 	lateArrivalMinutes?: number;
+	maxObjectsPerPoll?: number;
+	minAgeSeconds?: number;
 }
 
 /** Downloads run this many at a time. */
@@ -45,8 +59,9 @@ export class S3StorageTrigger implements INodeType {
 		icon: { light: 'file:s3storage.svg', dark: 'file:s3storage.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"] === "objectCreated" ? "Object created" : "Object created or updated"}}',
-		description: 'Starts the workflow when objects are created or updated in an S3 or S3-compatible bucket',
+		subtitle:
+			'={{$parameter["event"] === "objectCreated" ? "Object created" : $parameter["event"] === "objectDeleted" ? "Object deleted" : "Object created or updated"}}',
+		description: 'Starts the workflow when objects are created, updated or deleted in an S3 or S3-compatible bucket',
 		defaults: { name: 'S3 Storage Trigger' },
 		polling: true,
 		inputs: [],
@@ -70,6 +85,11 @@ export class S3StorageTrigger implements INodeType {
 						value: 'objectCreatedOrUpdated',
 						description: 'A new key, or an existing key written again (new ETag or Last Modified time)',
 					},
+					{
+						name: 'Object Deleted',
+						value: 'objectDeleted',
+						description: `A key that was there at the previous poll and is gone. The trigger remembers the newest ${MAX_NAMES.toLocaleString('en-US')} keys for this; a deleted older one goes unnoticed.`,
+					},
 				],
 				default: 'objectCreated',
 			},
@@ -91,6 +111,57 @@ export class S3StorageTrigger implements INodeType {
 				description: 'Whether to download each object into a binary field',
 			},
 			{ ...binaryOutputField, displayOptions: { show: { download: [true] } } },
+			{
+				displayName: 'After Processing',
+				name: 'afterProcessing',
+				type: 'options',
+				noDataExpression: true,
+				default: 'keep',
+				displayOptions: { hide: { event: ['objectDeleted'] } },
+				description:
+					'What happens to each emitted object. It is done at the next poll, once n8n has taken the items (a poll trigger hears nothing back sooner), whether the workflow succeeded or not: turn on Download Objects if the workflow needs the content, since a workflow still running at the next poll would find it gone. An object written again since it was emitted is left alone. If the action fails, the poll fails with the reason and tries again at every poll, emitting nothing new until it succeeds. A manual test run never moves, deletes or tags.',
+				options: [
+					{ name: 'Keep', value: 'keep', description: 'Leave the object where it is' },
+					{ name: 'Delete', value: 'delete', description: 'Delete the object' },
+					{
+						name: 'Move',
+						value: 'move',
+						description: 'Copy the object, with its content type, metadata and tags, to another prefix or bucket, then delete it',
+					},
+					{ name: 'Tag', value: 'tag', description: 'Add a tag to the object (its other tags stay)' },
+				],
+			},
+			{
+				...bucketLocator,
+				displayName: 'Move to Bucket',
+				name: 'moveToBucket',
+				description: 'The bucket to move processed objects to. Leave empty for the watched bucket.',
+				displayOptions: { show: { afterProcessing: ['move'] } },
+			},
+			{
+				displayName: 'Move to Prefix',
+				name: 'moveToPrefix',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. processed/',
+				description:
+					'Replaces the watched prefix in each key: with Prefix "inbox/", "inbox/2024/a.csv" moves to "processed/2024/a.csv". An object already there is replaced.',
+				displayOptions: { show: { afterProcessing: ['move'] } },
+			},
+			{
+				displayName: 'Tag Key',
+				name: 'tagKey',
+				type: 'string',
+				default: 'processed',
+				displayOptions: { show: { afterProcessing: ['tag'] } },
+			},
+			{
+				displayName: 'Tag Value',
+				name: 'tagValue',
+				type: 'string',
+				default: 'true',
+				displayOptions: { show: { afterProcessing: ['tag'] } },
+			},
 			{
 				displayName: 'Options',
 				name: 'options',
@@ -116,6 +187,15 @@ export class S3StorageTrigger implements INodeType {
 							'Only keys matching this glob: * within one folder, ** across folders, ? one character, {a,b} either. Without a "/" it is matched against the file name, with one against the whole key.',
 					},
 					{
+						displayName: 'Key Regular Expression',
+						name: 'keyRegex',
+						type: 'string',
+						default: '',
+						placeholder: 'e.g. ^invoices/\\d{4}/.+\\.pdf$',
+						description:
+							'Only keys this regular expression finds a match in, tested against the whole key: use ^ and $ to anchor it. Case-sensitive; write /.../i to ignore case. Applies together with the other filters.',
+					},
+					{
 						displayName: 'Late Arrival Window (Minutes)',
 						name: 'lateArrivalMinutes',
 						type: 'number',
@@ -123,6 +203,23 @@ export class S3StorageTrigger implements INodeType {
 						typeOptions: { minValue: 1 },
 						description:
 							'How far an object\'s Last Modified time may lag behind the newest one seen and still be noticed. Multipart uploads carry the time they started: raise this if uploads take longer.',
+					},
+					{
+						displayName: 'Max Objects per Poll',
+						name: 'maxObjectsPerPoll',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0 },
+						description: `Emit at most this many objects per poll, the oldest first; the rest follow at the next polls. 0: no limit (with an After Processing action, at most ${MAX_PENDING_ACTIONS.toLocaleString('en-US')}).`,
+					},
+					{
+						displayName: 'Minimum Age (Seconds)',
+						name: 'minAgeSeconds',
+						type: 'number',
+						default: 0,
+						typeOptions: { minValue: 0 },
+						description:
+							'Skip objects modified less than this long ago and emit them at a later poll, so objects still being written are not picked up. Measured against this machine\'s clock: allow for a difference with the server\'s.',
 					},
 				],
 			},
@@ -140,7 +237,7 @@ export class S3StorageTrigger implements INodeType {
 		const download = this.getNodeParameter('download', false) as boolean;
 		const binaryPropertyName = download ? (this.getNodeParameter('binaryPropertyName', 'data') as string) : '';
 		const options = this.getNodeParameter('options', {}) as TriggerOptions;
-		const keyMatches = compileKeyFilter(options.keyEndsWith, options.keyPattern);
+		const keyMatches = keyFilterOf(this, options);
 		const windowMs = Math.max(1, options.lateArrivalMinutes ?? DEFAULT_LATE_ARRIVAL_MINUTES) * 60_000;
 
 		const connection = await getConnection.call(this);
@@ -151,7 +248,7 @@ export class S3StorageTrigger implements INodeType {
 		);
 
 		if (this.getMode() === 'manual') {
-			// A test run shows the newest matching object; the saved state is left alone.
+			// A test run shows the newest matching object; the saved state is left alone, nothing is moved.
 			let newest: ListedObject | undefined;
 			for await (const page of listing) {
 				for (const object of page.Contents ?? []) {
@@ -167,37 +264,91 @@ export class S3StorageTrigger implements INodeType {
 					description: 'Upload an object that matches, or widen the prefix and key filters, then fetch a test event again.',
 				});
 			}
-			const items = await toItems.call(this, connection, bucket, [{ object: newest, change: 'created' }], binaryPropertyName);
+			// Under Object Deleted the test event shows the shape of a deletion, with the newest key.
+			const report: Report = event === 'objectDeleted' ? { change: 'deleted', key: newest.key } : { change: 'created', object: newest };
+			const items = await toItems.call(this, connection, bucket, [report], binaryPropertyName);
 			return items.length ? [items] : null;
 		}
 
 		const staticData = this.getWorkflowStaticData('node');
-		const config = configFingerprint([bucket, prefix, options.keyEndsWith ?? '', options.keyPattern ?? '']);
+		// New filters join the fingerprint only when set, so saved workflows keep their state.
+		const config = configFingerprint([bucket, prefix, options.keyEndsWith ?? '', options.keyPattern ?? '', ...(options.keyRegex?.trim() ? [options.keyRegex] : [])]);
 		const previous = isTrackerState(staticData.state) && staticData.state.config === config ? staticData.state : undefined;
-		const scan = new PollScan(previous, windowMs);
-		const changes: Array<{ object: ListedObject; change: Change }> = [];
+
+		// After processing: first finish the objects the previous poll handed on, with today's settings
+		// (a changed bucket, prefix or filter starts over and leaves them where they are).
+		const after = afterProcessingOf(this, event, bucket, prefix);
+		const pending = after && isPendingActions(staticData.afterProcessing) && staticData.afterProcessing.config === config ? staticData.afterProcessing.objects : [];
+		const ownKeys = after && pending.length > 0 ? await finishEmitted(connection, after, pending) : new Set<string>();
+
+		const maxPerPoll = Math.max(0, Math.floor(options.maxObjectsPerPoll ?? 0)) || Infinity;
+		const minAgeMs = Math.max(0, options.minAgeSeconds ?? 0) * 1000;
+		const scan = new PollScan(previous, windowMs, undefined, {
+			reports: (change) => (change === 'created' && event !== 'objectDeleted') || (change === 'updated' && event === 'objectCreatedOrUpdated'),
+			deletions: event === 'objectDeleted',
+			youngAfter: minAgeMs > 0 ? Date.now() - minAgeMs : undefined,
+			maxReports: after ? Math.min(maxPerPoll, MAX_PENDING_ACTIONS) : maxPerPoll,
+			ownKeys,
+		});
 		const startedAt = Date.now();
 		for await (const page of listing) {
 			for (const object of page.Contents ?? []) {
 				const listed = toListed(object);
-				if (!listed || !keyMatches(listed.key)) continue;
-				const change = scan.consider(listed);
-				if (change === 'created' || (change === 'updated' && event === 'objectCreatedOrUpdated')) {
-					changes.push({ object: listed, change });
-				}
+				if (listed && keyMatches(listed.key)) scan.consider(listed);
 			}
 		}
 		const next = scan.finish(config, Date.now() - startedAt);
+		// The first activation records what is there and reports nothing.
+		const reports = previous ? scan.reports : [];
+		if (after) for (const report of reports) if (report.change !== 'deleted') checkDestination(this.getNode(), after, report.object.key, keyMatches);
 
 		// Oldest first, as they happened; the state is saved only once every item is ready,
 		// so a failed download makes the next poll try the same objects again.
-		changes.sort((a, b) => a.object.lastModified - b.object.lastModified || (a.object.key < b.object.key ? -1 : 1));
-		const items = await toItems.call(this, connection, bucket, changes, binaryPropertyName);
+		const items = await toItems.call(this, connection, bucket, reports, binaryPropertyName);
 		if (!sameState(staticData.state, next)) staticData.state = next as unknown as IDataObject;
-		// The first activation records what is there and reports nothing.
-		if (!previous || items.length === 0) return null;
+		savePending(staticData, after ? { config, objects: items.filter((item) => item.json.event !== 'deleted').map((item) => [String(item.json.key), String(item.json.etag ?? '')]) } : undefined);
+		if (items.length === 0) return null;
 		return [items];
 	}
+}
+
+function keyFilterOf(context: IPollFunctions, options: TriggerOptions): KeyFilter {
+	const problem = options.keyRegex?.trim() ? keyRegexProblem(options.keyRegex.trim()) : undefined;
+	if (problem) {
+		throw new NodeOperationError(context.getNode(), `The key regular expression "${options.keyRegex}" is not valid: ${problem}`, {
+			description: 'Correct the "Key Regular Expression" option, e.g. ^incoming/.+\\.csv$ (a "." meant literally is written "\\.").',
+		});
+	}
+	return compileKeyFilter(options.keyEndsWith, options.keyPattern, options.keyRegex);
+}
+
+function afterProcessingOf(context: IPollFunctions, event: TriggerEvent, bucket: string, prefix: string): AfterProcessing | undefined {
+	const action = context.getNodeParameter('afterProcessing', 'keep') as AfterProcessingAction;
+	if (action === 'keep' || event === 'objectDeleted') return undefined;
+	const node = context.getNode();
+	const moveToBucket = action === 'move' ? bucketFieldValue(node, context.getNodeParameter('moveToBucket', '', { extractValue: true }), 'Move to Bucket') : '';
+	if (moveToBucket) assertBucketName(node, moveToBucket);
+	const settings: AfterProcessing = {
+		action,
+		bucket,
+		prefix,
+		moveToBucket,
+		moveToPrefix: action === 'move' ? (context.getNodeParameter('moveToPrefix', '') as string) : '',
+		tagKey: action === 'tag' ? (context.getNodeParameter('tagKey', 'processed') as string).trim() : '',
+		tagValue: action === 'tag' ? (context.getNodeParameter('tagValue', 'true') as string) : '',
+	};
+	if (action === 'tag' && !settings.tagKey) {
+		throw new NodeOperationError(node, 'No tag key given', { description: 'Fill in "Tag Key", e.g. "processed".' });
+	}
+	return settings;
+}
+
+/** Saves the objects waiting for their action (only when they differ, so an idle poll saves nothing). */
+function savePending(staticData: IDataObject, pending: PendingActions | undefined): void {
+	const wanted = pending && pending.objects.length > 0 ? pending : undefined;
+	if (JSON.stringify(staticData.afterProcessing ?? null) === JSON.stringify(wanted ?? null)) return;
+	if (wanted) staticData.afterProcessing = wanted as unknown as IDataObject;
+	else delete staticData.afterProcessing;
 }
 
 /** A listed object the trigger can report; folder markers ("photos/") are not objects to report. */
@@ -216,11 +367,14 @@ async function toItems(
 	this: IPollFunctions,
 	connection: S3Connection,
 	bucket: string,
-	changes: Array<{ object: ListedObject; change: Change }>,
+	reports: Report[],
 	binaryPropertyName: string,
 ): Promise<INodeExecutionData[]> {
-	const items = await runPool(changes.length, DOWNLOAD_CONCURRENCY, async (index): Promise<INodeExecutionData | undefined> => {
-		const { object, change } = changes[index];
+	const items = await runPool(reports.length, DOWNLOAD_CONCURRENCY, async (index): Promise<INodeExecutionData | undefined> => {
+		const report = reports[index];
+		// A deleted key has nothing left to describe or download.
+		if (report.change === 'deleted') return { json: { event: 'deleted', bucket, key: report.key } };
+		const { object, change } = report;
 		const json = compact({
 			event: change,
 			bucket,

@@ -1,10 +1,13 @@
 /**
- * The trigger's key filter: suffixes, and globs matched against the file name (no "/") or the
- * whole key (with "/"); case-sensitive, as S3 keys are.
+ * The trigger's key filter: suffixes, globs matched against the file name (no "/") or the
+ * whole key (with "/"), and regular expressions tested against the whole key; case-sensitive,
+ * as S3 keys are.
  */
+import { keyRegexProblem } from '../../nodes/S3Storage/helpers/keyPattern';
 import { compileKeyFilter } from '../../nodes/S3StorageTrigger/keyFilter';
 
-const matching = (endsWith: string | undefined, pattern: string | undefined, keys: string[]) => keys.filter(compileKeyFilter(endsWith, pattern));
+const matching = (endsWith: string | undefined, pattern: string | undefined, keys: string[], regex?: string) =>
+	keys.filter(compileKeyFilter(endsWith, pattern, regex));
 
 describe('trigger key filter', () => {
 	const keys = ['a.pdf', 'docs/b.pdf', 'docs/2024/c.PDF', 'docs/2024/d.csv', 'e.txt'];
@@ -36,5 +39,24 @@ describe('trigger key filter', () => {
 
 	it('treats regular-expression characters in a pattern literally', () => {
 		expect(matching(undefined, 'a+b(1).txt', ['a+b(1).txt', 'aab1.txt', 'dir/a+b(1).txt'])).toEqual(['a+b(1).txt', 'dir/a+b(1).txt']);
+	});
+
+	it('tests a regular expression against the whole key, unanchored unless "^" and "$" say so', () => {
+		expect(matching(undefined, undefined, keys, 'pdf')).toEqual(['a.pdf', 'docs/b.pdf']);
+		expect(matching(undefined, undefined, keys, '^docs/\\d{4}/')).toEqual(['docs/2024/c.PDF', 'docs/2024/d.csv']);
+		expect(matching(undefined, undefined, keys, '^[^/]+$')).toEqual(['a.pdf', 'e.txt']);
+	});
+
+	it('ignores case in a regular expression written /.../i, and needs every filter given to match', () => {
+		expect(matching(undefined, undefined, keys, '/\\.pdf$/i')).toEqual(['a.pdf', 'docs/b.pdf', 'docs/2024/c.PDF']);
+		expect(matching(undefined, 'docs/**', keys, '/\\.pdf$/i')).toEqual(['docs/b.pdf', 'docs/2024/c.PDF']);
+		expect(matching('.PDF', 'docs/**', keys, '/\\.pdf$/i')).toEqual(['docs/2024/c.PDF']);
+	});
+
+	it('says why a regular expression cannot be used', () => {
+		expect(keyRegexProblem('^docs/(\\d+')).toMatch(/Unterminated group/);
+		expect(keyRegexProblem('/x/g')).toBe('only the flags i, s and u can be used, not "g"');
+		expect(keyRegexProblem('/^a.+/iu')).toBeUndefined();
+		expect(keyRegexProblem('a/b')).toBeUndefined();
 	});
 });
