@@ -15,7 +15,9 @@
 #      their machine identity (N8N_S3_STORAGE_ALLOW_MACHINE_IDENTITY=true and AWS_* keys on the
 #      workers only), AssumeRole calls counted by a proxy: one per worker;
 #   4. the polling trigger across a restart of main: every object emitted exactly once, objects
-#      there before activation never;
+#      there before activation never; on Ceph RGW (S3_TEST_SERVER=rgw) the S3 Storage Event Trigger too:
+#      registered on RGW by main's activation, each object under events/ emitted once, before and after
+#      the restart (the registration survives it, nothing is registered twice);
 #   5. n8n's default binary-data mode in queue mode (which one it is, from the binary ids and the
 #      binary_data table) and the peak RSS of the workers and main for one large webhook upload
 #      (N8N_QUEUE_BIG_MIB, default 200);
@@ -239,6 +241,9 @@ fi
 export E2E_BUCKET=n8n-e2e-queue-$(date +%s)-$$ E2E_TEXT="queue mode e2e" E2E_REPO=$ROOT
 (cd "$E2E" && echo "{\"buckets\":[\"$E2E_BUCKET\"]}" >"$Q/seed.json" && timeout 60 node lib/seed.mjs "$ROOT" "$Q/seed.json") >&2 || fail "creating bucket $E2E_BUCKET"
 log "S3 server: $S3_LABEL, bucket $E2E_BUCKET"
+# Bucket notifications that push to a webhook: Ceph RGW has them, s3rver does not.
+EVENTS=
+[ "${S3_TEST_SERVER:-}" = rgw ] && EVENTS=1
 # Transfer's destination: another user on the same server (or the second s3rver), with a bucket of its own.
 LARGE_MIB=${N8N_QUEUE_LARGE_MIB:-1024}
 LARGE_KEY=large/from-url-$LARGE_MIB-MiB.bin
@@ -297,7 +302,7 @@ t=$SECONDS
 PREP=$Q/import
 rm -rf "$PREP"
 node "$E2E/lib/prepare.mjs" "$PREP" "$QE/workflows/queue-upload.json" "$QE/workflows/queue-download.json" "$QE/workflows/queue-trigger.json" \
-	"$QE/workflows/queue-upload-url.json" >&2 || fail "preparing credentials and workflows"
+	"$QE/workflows/queue-upload-url.json" ${EVENTS:+"$QE/workflows/queue-event-trigger.json"} >&2 || fail "preparing credentials and workflows"
 [ -n "$E2E_DEST_BUCKET" ] && { node "$QE/queue.mjs" prepare-transfer "$PREP" "$QE/workflows/queue-transfer.json" >&2 || fail "preparing the Transfer's destination credential"; }
 [ -n "$ROLE" ] && { node "$QE/queue.mjs" prepare-role "$PREP" "$QE/workflows/queue-role.json" >&2 || fail "preparing the Assume Role credential"; }
 n8n_cli "$LOGS/import.log" import:credentials --input="$PREP/credentials.json" || fail "n8n import:credentials (runs the PostgreSQL migrations)"
@@ -365,6 +370,10 @@ t=$SECONDS
 wait_for 90 "the trigger's first poll on main" sh -c "[ \$(grep -c 'Poll trigger initiated for workflow' '$LOGS/main-1.log') -ge 1 ]"
 sleep 5
 run_check trigger-put-a 60 put a 3
+if [ -n "$EVENTS" ]; then
+	E2E_TRIGGER_PREFIX=events/ run_check events-put-a 60 put ea 2
+	E2E_TRIGGER_PREFIX=events/ run_check events-seen-a 90 wait-seen 80 ea
+fi
 phase_done trigger "$t"
 
 # While the trigger waits for its next poll: 1 GiB through the operations that skip n8n's binary store (first,
@@ -415,6 +424,14 @@ run_check trigger-put-c 60 put c 2
 # The next poll must emit c and nothing again.
 run_check trigger-seen-c 150 wait-seen 140 c
 run_check trigger-once 60 check-seen a b c -- before
+if [ -n "$EVENTS" ]; then
+	E2E_TRIGGER_PREFIX=events/ run_check events-put-b 60 put eb 2
+	E2E_TRIGGER_PREFIX=events/ run_check events-seen-b 90 wait-seen 80 eb
+	E2E_TRIGGER_PREFIX=events/ run_check events-once 60 check-seen ea eb
+else
+	RESULTS+=("events {\"skipped\":\"the S3 server is not Ceph RGW (S3_TEST_SERVER=rgw): no bucket notifications\"}")
+	log "Event trigger: SKIPPED (bucket notifications need Ceph RGW: S3_TEST_SERVER=rgw)"
+fi
 TIMES[trigger]=$((TIMES[trigger] + SECONDS - t2))
 
 # ---------------------------------------------------------------- n8n's own lines about the package, then stop
@@ -438,6 +455,6 @@ printf '%s\n' "${RESULTS[@]}" | node -e '
 		return `${label}${r.method ? ` (${r.method})` : ""} ${Math.round((r.uploadFromUrl ?? r.transfer) / 1048576)} MiB in ${Math.round(r.seconds)} s on ${r.worker}: peak ${m.peakMiB} MiB, idle ${m.idleMiB}, +${m.addedMiB} MiB (limit +${process.argv[1]})`;
 	};
 	console.log(`${describe("Upload from URL", get("upload-from-url"))}; ${describe("Transfer", get("transfer"))}`);' "${E2E_RSS_LIMIT_MIB:-300}"
-printf '%s\n' "${RESULTS[@]}" | grep -v '^trigger-put\|^trigger-before\|^trigger-seen' | sed 's/^/  /'
+printf '%s\n' "${RESULTS[@]}" | grep -v '^trigger-put\|^trigger-before\|^trigger-seen\|^events-put\|^events-seen' | sed 's/^/  /'
 printf '%s\n' "${RESULTS[@]}" >"$Q/results.txt"
 echo "n8n-e2e-queue: PASSED"

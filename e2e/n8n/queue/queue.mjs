@@ -15,6 +15,8 @@
 //   node queue.mjs create-dest-bucket                   the destination bucket, created by the destination user
 //   node queue.mjs delete-large <key> <dest-key>        removes both objects and the destination bucket
 //   node queue.mjs put <label> <count>                  objects incoming/<label>-<i>.txt for the trigger
+//                                                       (put, wait-seen and check-seen use E2E_TRIGGER_PREFIX
+//                                                       instead of incoming/ when set: events/ for the event trigger)
 //   node queue.mjs wait-seen <timeout-s> <label>...     until every object of these labels was marked
 //   node queue.mjs check-seen <label>... -- <label>...  each object of the first labels marked exactly
 //                                                       once, none of the labels after "--"
@@ -37,6 +39,7 @@ const { S3Client, GetObjectCommand, PutObjectCommand, ListObjectsV2Command, Crea
 const BASE_URL = (process.env.BASE_URL ?? '').replace(/\/$/, '');
 const BUCKET = process.env.E2E_BUCKET;
 const DEST_BUCKET = process.env.E2E_DEST_BUCKET;
+const TRIGGER_PREFIX = process.env.E2E_TRIGGER_PREFIX || 'incoming/';
 const clientWith = (accessKeyId, secretAccessKey, endpoint = process.env.E2E_S3_ENDPOINT) =>
 	new S3Client({
 		endpoint,
@@ -474,9 +477,9 @@ const commands = {
 
 	async put(label, countText) {
 		for (let i = 0; i < Number(countText); i++) {
-			await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `incoming/${label}-${i}.txt`, Body: `${label} ${i} ${new Date().toISOString()}\n` }), { abortSignal: AbortSignal.timeout(60_000) });
+			await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${TRIGGER_PREFIX}${label}-${i}.txt`, Body: `${label} ${i} ${new Date().toISOString()}\n` }), { abortSignal: AbortSignal.timeout(60_000) });
 		}
-		console.log(`put ${countText} object(s) incoming/${label}-*.txt`);
+		console.log(`put ${countText} object(s) ${TRIGGER_PREFIX}${label}-*.txt`);
 	},
 
 	async 'wait-seen'(timeoutText, ...labels) {
@@ -511,7 +514,7 @@ const commands = {
 	},
 };
 
-/** Objects under incoming/ and, per object, the executions that marked it (seen/<key>/<execution>). */
+/** Objects under the trigger's prefix and, per object, the executions that marked it (seen/<key>/<execution>). */
 async function seenState() {
 	const list = async (prefix) => {
 		const keys = [];
@@ -523,7 +526,7 @@ async function seenState() {
 		} while (token);
 		return keys;
 	};
-	const objects = await list('incoming/');
+	const objects = await list(TRIGGER_PREFIX);
 	const seen = new Map();
 	for (const marker of await list('seen/')) {
 		const key = marker.slice('seen/'.length, marker.lastIndexOf('/'));
