@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { saveToBinaryStore } from '../../helpers/binaryStoreError';
 import { byteRangeOf } from '../../helpers/objectRead';
+import { downloadLinkForTool, isToolRun, withToolErrors } from '../../helpers/toolMode';
 import { compact, fileNameOfKey, getBucket, getKey, getText, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import {
@@ -44,7 +45,7 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['download'] } }, properties);
 
-export async function execute(
+async function downloadObject(
 	this: IExecuteFunctions,
 	itemIndex: number,
 	connection: S3Connection,
@@ -55,6 +56,8 @@ export async function execute(
 	const fileName = getText.call(this, 'options.fileName', itemIndex, 'File Name');
 	const range = byteRangeOf.call(this, getText.call(this, 'options.range', itemIndex, 'Range'), itemIndex);
 	const versionId = getVersionId.call(this, itemIndex);
+	// An agent's tool gets metadata and a download URL, never bytes (helpers/toolMode.ts).
+	if (isToolRun.call(this)) return await downloadLinkForTool.call(this, connection, { bucket, key, versionId, range, itemIndex });
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
 		action: 'download',
@@ -86,3 +89,6 @@ export async function execute(
 		},
 	];
 }
+
+/** As an AI agent's tool, failures are worded for the model (helpers/toolMode.ts). */
+export const execute = withToolErrors(downloadObject);
