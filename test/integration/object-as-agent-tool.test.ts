@@ -117,3 +117,19 @@ describe('Download as a tool', () => {
 		expect(error?.message).toMatch(/^Object "nope.bin" not found in bucket ".*"\. What to do: Check the key/);
 	});
 });
+
+describe('the same operations outside an agent', () => {
+	it('Read gives a long text whole (no cap) and Download gives the bytes as a binary', async () => {
+		const [read] = await runNode({ resource: 'object', operation: 'read', bucket: bucketParam(bucket), key: 'logs/long.txt' });
+		expect(read.json.objectData).toBe(longText);
+		expect(read.json.truncated).toBeUndefined();
+		const [download] = await runNode({ resource: 'object', operation: 'download', bucket: bucketParam(bucket), key: 'notes/short.txt', binaryPropertyName: 'data' });
+		expect(download.binary?.data).toBeDefined();
+		expect(download.json.url).toBeUndefined();
+	});
+
+	it('Read takes a byte range', async () => {
+		const [item] = await runNode({ resource: 'object', operation: 'read', bucket: bucketParam(bucket), key: 'logs/long.txt', options: { range: 'bytes=5-8' } });
+		expect(item.json).toMatchObject({ objectData: '0000', size: 4, contentRange: `bytes 5-8/${Buffer.byteLength(longText)}` });
+	});
+});
