@@ -9,6 +9,8 @@
 #     n8n's own community-package install does (extract, drop dev/peer deps, npm install);
 #  a. import an s3StorageApi credential and the workflows (e2e/n8n/workflows/*.json and
 #     examples/*.json), run each with `n8n execute --id ... --rawOutput` and check the output;
+#  a2. examples/ai-agent-tools.json through n8n's AI Agent against a scripted model on loopback
+#     (tools/n8n-e2e-agent.sh, in this n8n folder with the package already installed);
 #  b. `n8n start` on 127.0.0.1, drive the editor with playwright-core + /usr/bin/chromium
 #     (node panel, resource/operation pickers, credential form, a run from the editor),
 #     screenshots to docs/screenshots/, and fail on n8n log lines about the package;
@@ -264,6 +266,12 @@ done < <(node -e '
 log "headless: $HEADLESS_PASSED workflow(s) passed"
 phase_done headless "$t"
 
+# ---------------------------------------------------------------- a2. the package as an AI agent's tools
+t=$SECONDS
+N8N_E2E_AGENT_HOME=$N8N_USER_FOLDER N8N_E2E_TARBALL=$TARBALL PATH=$ORIG_PATH bash "$ROOT/tools/n8n-e2e-agent.sh" ||
+	fail "AI Agent with S3 Storage tools (tools/n8n-e2e-agent.sh; logs: $WORK/agent/logs)"
+phase_done agent "$t"
+
 # ---------------------------------------------------------------- b. the editor
 t=$SECONDS
 N8N_PORT=$(free_port)
@@ -330,8 +338,8 @@ phase_done scan "$t"
 
 total=$((SECONDS - T0))
 printf '\n==== n8n-e2e: n8n %s, %s@%s ====\n' "$N8N_VERSION" "$PKG_NAME" "$PKG_VERSION"
-printf 'install %ss | build+pack+community install %ss | headless %ss (%s workflows) | editor %ss | scan %ss | total %ss\n' \
-	"${TIMES[install]}" "${TIMES[package]}" "${TIMES[headless]}" "$HEADLESS_PASSED" "${TIMES[editor]}" "${TIMES[scan]}" "$total"
+printf 'install %ss | build+pack+community install %ss | headless %ss (%s workflows) | AI agent %ss | editor %ss | scan %ss | total %ss\n' \
+	"${TIMES[install]}" "${TIMES[package]}" "${TIMES[headless]}" "$HEADLESS_PASSED" "${TIMES[agent]}" "${TIMES[editor]}" "${TIMES[scan]}" "$total"
 if [ "$SCAN_RC" != 0 ]; then
 	if [ "${N8N_E2E_SCAN_STRICT:-}" = 1 ]; then fail "community-package scan (full report: $LOGS/scan.log)"; fi
 	printf 'community-package scan: FINDINGS, not fatal without N8N_E2E_SCAN_STRICT=1 (full report: %s)\n' "$LOGS/scan.log"

@@ -107,6 +107,34 @@ it('every example is importable: known node types, our credential, connections b
 	}
 });
 
+// ai-agent-tools.json needs a chat model, so it does not run here: tools/n8n-e2e-agent.sh runs it in a
+// real n8n, with n8n's AI Agent and OpenAI chat model nodes, against a scripted model on loopback.
+it('ai-agent-tools.json is importable: five S3 Storage tools with our credential and $fromAI parameters, all attached to the agent; the model credential is left to the user', () => {
+	const workflow = loadExample('ai-agent-tools.json', {});
+	const types = new Set(workflow.nodes.map((node) => node.type));
+	expect([...types].sort()).toEqual([
+		'@n8n/n8n-nodes-langchain.agent',
+		'@n8n/n8n-nodes-langchain.chatTrigger',
+		'@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		'n8n-nodes-s3-storage.s3StorageTool',
+	]);
+	const tools = workflow.nodes.filter((node) => node.type === 'n8n-nodes-s3-storage.s3StorageTool');
+	expect(tools.map((node) => `${node.name}: ${String(node.parameters.operation)}`)).toEqual([
+		'List objects: getMany',
+		'Read object: read',
+		'Upload text: upload',
+		'Get download link: getPresignedUrl',
+		'Delete object: delete',
+	]);
+	for (const node of tools) {
+		expect(node.credentials).toEqual({ s3StorageApi: { id: expect.any(String), name: expect.any(String) } });
+		expect(JSON.stringify(node.parameters)).toMatch(/\$fromAI\('key'|\$fromAI\('prefix'/);
+		expect(workflow.connections[node.name]).toEqual({ ai_tool: [[{ node: 'AI Agent', type: 'ai_tool', index: 0 }]] });
+	}
+	expect(workflow.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')?.credentials).toBeUndefined();
+	expect(workflow.connections['Chat Model']).toEqual({ ai_languageModel: [[{ node: 'AI Agent', type: 'ai_languageModel', index: 0 }]] });
+});
+
 it('delete-older-than-30-days.json: deletes what is older than its age under logs/, keeps the rest', async () => {
 	const bucket = await newBucket('ex-retention');
 	const workflow = loadExample('delete-older-than-30-days.json', { 'n8n-logs': bucket });

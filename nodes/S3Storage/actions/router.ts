@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { withToolErrors } from '../helpers/toolMode';
 import { getConnection, type S3Connection } from '../transport';
 import * as bucket from './bucket/Bucket.resource';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
@@ -55,6 +56,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		? await getConnection.call(this).catch((error: unknown) => ({ failed: error }))
 		: await getConnection.call(this);
 	if ('failed' in connection) return [items.map((_item, itemIndex) => failedItem.call(this, connection.failed, itemIndex))];
+	// As an AI agent's tool, failures are worded as what the model should do next (helpers/toolMode.ts).
+	const execute = withToolErrors(handler.execute);
 	const concurrency = Math.max(1, Number(this.getNodeParameter('options.concurrency', 0, DEFAULT_CONCURRENCY)) || 1);
 	const results: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 	let firstFailure: { index: number; error: unknown } | undefined;
@@ -62,7 +65,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const runItem = async (itemIndex: number) => {
 		try {
-			const output = await handler.execute.call(this, itemIndex, connection);
+			const output = await execute.call(this, itemIndex, connection);
 			// Set in place, not copied: a listing's 100,000 items are then held once, not twice.
 			for (const entry of output) entry.pairedItem = { item: itemIndex };
 			results[itemIndex] = output;

@@ -5,6 +5,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { saveToBinaryStore } from '../../helpers/binaryStoreError';
 import { byteRangeOf } from '../../helpers/objectRead';
 import { parametersOf } from '../../helpers/parameters';
+import { downloadLinkForTool, isToolRun } from '../../helpers/toolMode';
 import { compact, fileNameOfKey, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import {
@@ -57,6 +58,8 @@ export async function execute(
 	const fileName = parameters.text('options.fileName', itemIndex, 'File Name');
 	const range = byteRangeOf.call(this, parameters.text('options.range', itemIndex, 'Range'), itemIndex);
 	const versionId = parameters.versionId(itemIndex);
+	// An agent's tool gets metadata and a download URL, never bytes (helpers/toolMode.ts).
+	if (isToolRun.call(this)) return await downloadLinkForTool.call(this, connection, { bucket, key, versionId, range, itemIndex });
 
 	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
 		action: 'download',
@@ -88,3 +91,5 @@ export async function execute(
 		},
 	];
 }
+
+/** As an AI agent's tool, failures are worded for the model (helpers/toolMode.ts). */

@@ -3,8 +3,9 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { formatBytes, readAtMost } from '../../helpers/objectRead';
+import { byteRangeOf, formatBytes, readAtMost } from '../../helpers/objectRead';
 import { parametersOf } from '../../helpers/parameters';
+import { isToolRun, readForTool } from '../../helpers/toolMode';
 import { compact, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
@@ -73,6 +74,15 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. objectData',
 			description: 'The JSON field that receives the content',
 		},
+		{
+			displayName: 'Range',
+			name: 'range',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. bytes=0-99',
+			description:
+				'Read only these bytes: "bytes=0-99" (or "0-99") for the first 100, "500-" from byte 500 on, "-100" for the last 100. As an AI agent\'s tool, Read gives at most 20,000 characters and names the range that reads on.',
+		},
 		versionIdOption,
 	]),
 ];
@@ -84,6 +94,7 @@ interface ReadOptions {
 	maxSize?: number;
 	/** Version 1's limit, in MiB. */
 	maxSizeMiB?: number;
+	range?: string;
 }
 
 /** The largest object Read takes, in bytes: version 2 asks in bytes, version 1 in MiB. */
@@ -113,9 +124,12 @@ export async function execute(
 	const maxBytes = maxSizeOf.call(this, options, itemIndex);
 	const outputField = parameters.text('options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
 
-	const response = await connection.getObject({ Bucket: bucket, Key: key, VersionId: parameters.versionId(itemIndex) },
+	const range = byteRangeOf.call(this, options.range, itemIndex);
+	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: parameters.versionId(itemIndex) },
 		{ action: 'read', bucket, key, itemIndex },
 	);
+	// An agent's tool gets a capped excerpt of any size of object (helpers/toolMode.ts).
+	if (isToolRun.call(this)) return await readForTool.call(this, response, { bucket, key, readAs, encoding: options.encoding ?? 'utf8', outputField });
 	const body = response.Body as Readable;
 	// Sizes a few bytes apart round to the same "19.5 KiB": then both are said in exact bytes.
 	const sizes = (size: number) =>
@@ -168,6 +182,7 @@ export async function execute(
 					bucket,
 					key,
 					size: data.length,
+					contentRange: response.ContentRange,
 					contentType: response.ContentType,
 					etag: response.ETag,
 					lastModified: response.LastModified?.toISOString(),
@@ -178,3 +193,5 @@ export async function execute(
 		},
 	];
 }
+
+/** As an AI agent's tool, failures are worded for the model (helpers/toolMode.ts). */
