@@ -3,6 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getConnection, type S3Connection } from '../transport';
 import * as bucket from './bucket/Bucket.resource';
+import * as customApiCall from './custom/CustomApiCall.resource';
 import * as folder from './folder/Folder.resource';
 import type { S3StorageMap, S3StorageResource } from './node.type';
 import * as object from './object/Object.resource';
@@ -16,6 +17,7 @@ type OperationExecute = (
 /** Every resource/operation pair has a handler; a missing one is a compile error. */
 const handlers: { [R in S3StorageResource]: Record<S3StorageMap[R], { execute: OperationExecute }> } = {
 	bucket,
+	customApiCall,
 	folder,
 	object,
 };

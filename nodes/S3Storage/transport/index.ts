@@ -28,3 +28,16 @@ export { runPool } from './pool';
 export { LocalFile, type UploadParams, type UploadResult, type UploadTuning } from './upload';
 export { canCopyServerSide, transferObject, type TransferParams, type TransferResult, type TransferTuning } from './transfer';
 export * as notifications from './notifications';
+export {
+	answerKindOf,
+	CUSTOM_ANSWER_MEMORY_LIMIT,
+	CUSTOM_METHODS,
+	readCustomAnswer,
+	sendCustomRequest,
+	xmlToJson,
+	type AnswerKind,
+	type CustomAnswer,
+	type CustomBody,
+	type CustomMethod,
+	type CustomRequest,
+} from './custom';
