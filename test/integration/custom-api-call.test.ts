@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 
 import type { IBinaryData } from 'n8n-workflow';
 
-import { binaryToBuffer, bucketParam, makeBinary, runNode, runNodeError, runSteps } from '../support/harness';
+import { binaryToBuffer, bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
 import { capabilities, credentialFor, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
@@ -96,16 +96,24 @@ describe('Custom API Call', () => {
 		expect(answer.json).toEqual({ statusCode: 200, headers: expect.objectContaining({ 'content-length': '8', etag: expect.any(String) }) });
 	});
 
-	it('PUTs a body from a binary field (streamed), stored byte for byte with its content type', async () => {
-		const bytes = Buffer.alloc(3 * 1024 * 1024 + 17);
+	it.each([
+		['in memory', 'memory' as const, 3 * 1024 * 1024 + 17],
+		['streamed from a file (filesystem mode, larger than a part)', 'filesystem' as const, 9 * 1024 * 1024 + 5],
+	])('PUTs a body from a binary field, %s: stored byte for byte with its content type', async (_label, mode, size) => {
+		const bytes = Buffer.alloc(size);
 		for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 31) % 251;
-		const binary = await makeBinary(bytes, 'blob.bin', 'application/x-test');
-		const [answer] = await call(
-			{ method: 'PUT', bucket: bucketParam(bucket), target: 'key', key: 'up/blob.bin', bodySource: 'binary', binaryPropertyName: 'file' },
-			[{ json: {}, binary: { file: binary as unknown as IBinaryData } }],
-		);
-		expect(answer.json.statusCode).toBe(200);
-		const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'up/blob.bin' }));
+		await setBinaryMode(mode);
+		try {
+			const binary = await makeBinary(bytes, 'blob.bin', 'application/x-test');
+			const [answer] = await call(
+				{ method: 'PUT', bucket: bucketParam(bucket), target: 'key', key: `up/${mode}.bin`, bodySource: 'binary', binaryPropertyName: 'file' },
+				[{ json: {}, binary: { file: binary as unknown as IBinaryData } }],
+			);
+			expect(answer.json.statusCode).toBe(200);
+		} finally {
+			await setBinaryMode('memory');
+		}
+		const stored = await client.send(new GetObjectCommand({ Bucket: bucket, Key: `up/${mode}.bin` }));
 		expect(stored.ContentType).toBe('application/x-test');
 		const back = Buffer.from(await stored.Body!.transformToByteArray());
 		expect(createHash('sha256').update(back).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
