@@ -9,9 +9,12 @@ import { createHash } from 'node:crypto';
 import type { IBinaryData } from 'n8n-workflow';
 
 import { binaryToBuffer, bucketParam, makeBinary, runNode, runNodeError, runSteps, setBinaryMode } from '../support/harness';
-import { capabilities, credentialFor, rawClient, uniqueBucket } from '../support/target';
+import { badGatewayHtml, slowDown, startFaultProxy, type FaultProxy } from '../support/faultProxy';
+import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const caps = capabilities();
+/** s3rver answers bucket tagging with 501 Not Implemented. */
+const bucketTagging = getTarget().server !== 's3rver';
 const client = rawClient();
 
 const call = (parameters: Record<string, unknown>, items?: Parameters<typeof runNode>[1], options?: Parameters<typeof runNode>[2]) =>
@@ -50,7 +53,7 @@ describe('Custom API Call', () => {
 		expect(result.KeyCount).toBe('1');
 	});
 
-	it('PutBucketTagging with an XML text body (Content-MD5 added), then GetBucketTagging through a raw path', async () => {
+	(bucketTagging ? it : it.skip)('PutBucketTagging with an XML text body (Content-MD5 added), then GetBucketTagging through a raw path', async () => {
 		const xml = '<Tagging><TagSet><Tag><Key>team</Key><Value>data &amp; ops</Value></Tag><Tag><Key>cost</Key><Value>007</Value></Tag></TagSet></Tagging>';
 		const [put] = await call({
 			method: 'PUT',
@@ -174,5 +177,79 @@ describe('Custom API Call', () => {
 		expect(error.message).toBe(
 			`The secret access key is wrong: the server rejected the request signature (while trying to send the GET request to bucket "${bucket}") [item 0]`,
 		);
+	});
+});
+
+describe('Custom API Call: deadlines and retries, as every other request', () => {
+	const bucket = uniqueBucket('custom-faults');
+	let proxy: FaultProxy;
+	const viaProxy = (overrides: Record<string, unknown> = {}) => ({ credential: credentialFor(undefined, { endpoint: proxy.endpoint, maxAttempts: 4, ...overrides }) });
+
+	beforeAll(async () => {
+		proxy = await startFaultProxy(getTarget().endpoint);
+		await runNode({ resource: 'bucket', operation: 'create', bucketName: bucket });
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'keep.txt', Body: 'kept' }));
+	});
+
+	beforeEach(() => {
+		proxy.rule = undefined;
+		proxy.clear();
+	});
+
+	afterAll(async () => {
+		await proxy.stop();
+		await runNode({ resource: 'bucket', operation: 'delete', bucket: bucketParam(bucket), options: { emptyFirst: true } });
+	});
+
+	it('a GET answered 503 SlowDown twice is retried and succeeds', async () => {
+		proxy.rule = (request) => (request.method === 'GET' && request.nth <= 2 ? slowDown() : undefined);
+		const [answer] = await call({ method: 'GET', bucket: bucketParam(bucket), target: 'key', key: 'keep.txt' }, undefined, viaProxy());
+		expect((await binaryToBuffer(answer.binary!.data)).toString()).toBe('kept');
+		expect(proxy.requests.filter((r) => r.method === 'GET').map((r) => r.status)).toEqual([503, 503, 200]);
+	});
+
+	it('a POST is sent once: a 502 from a gateway fails the item without a second POST', async () => {
+		proxy.rule = (request) => (request.method === 'POST' ? badGatewayHtml() : undefined);
+		const error = await runNodeError(
+			{
+				resource: 'customApiCall',
+				operation: 'send',
+				method: 'POST',
+				bucket: bucketParam(bucket),
+				queryParameters: { parameters: [{ name: 'delete', value: '' }] },
+				bodySource: 'text',
+				bodyText: '<Delete><Object><Key>keep.txt</Key></Object></Delete>',
+			},
+			undefined,
+			viaProxy(),
+		);
+		expect(error.message).toContain('answered HTTP 502 with something that is not an S3 answer (text/html)');
+		expect(proxy.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+		// Nothing was deleted: the proxy answered instead of the server.
+		expect(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'keep.txt' }))).Body!.transformToString()).toBe('kept');
+	});
+
+	it('a PUT whose body upload is cut is sent again from its first byte', async () => {
+		const bytes = Buffer.alloc(256 * 1024, 7);
+		const binary = await makeBinary(bytes, 'cut.bin', 'application/octet-stream');
+		proxy.rule = (request) => (request.method === 'PUT' && request.nth === 1 ? { kind: 'resetRequest', afterBytes: 64 * 1024 } : undefined);
+		const [answer] = await call(
+			{ method: 'PUT', bucket: bucketParam(bucket), target: 'key', key: 'cut.bin', bodySource: 'binary', binaryPropertyName: 'data' },
+			[{ json: {}, binary: { data: binary as unknown as IBinaryData } }],
+			viaProxy(),
+		);
+		expect(answer.json.statusCode).toBe(200);
+		expect(proxy.requests.filter((r) => r.method === 'PUT')).toHaveLength(2);
+		const stored = Buffer.from(await (await client.send(new GetObjectCommand({ Bucket: bucket, Key: 'cut.bin' }))).Body!.transformToByteArray());
+		expect(stored.equals(bytes)).toBe(true);
+	});
+
+	it('a request the server never answers ends at the credential\'s Idle Timeout, on every attempt', async () => {
+		proxy.rule = (request) => (request.method === 'GET' ? { kind: 'stall' } : undefined);
+		const started = Date.now();
+		const error = await runNodeError({ resource: 'customApiCall', operation: 'send', method: 'GET', bucket: bucketParam(bucket) }, undefined, viaProxy({ idleTimeout: 1, maxAttempts: 2 }));
+		expect(error.message).toBe(`Could not send the GET request to bucket "${bucket}": the S3 endpoint at ${proxy.endpoint} did not answer within 1 s, tried 2 times [item 0]`);
+		expect(proxy.requests.filter((r) => r.method === 'GET')).toHaveLength(2);
+		expect(Date.now() - started).toBeLessThan(10_000);
 	});
 });
