@@ -21,8 +21,7 @@ import { IncompleteBodyError, type S3ErrorContext } from './errors';
 import { LocalFile } from './upload';
 import { isXmlContentType, xmlToJson } from './xmlAnswer';
 
-export const CUSTOM_METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'] as const;
-export type CustomMethod = (typeof CUSTOM_METHODS)[number];
+export type CustomMethod = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
 
 /** HTTP's idempotent methods: sending one twice does what sending it once does, so a failure may be retried. */
 const IDEMPOTENT = new Set<string>(['GET', 'HEAD', 'PUT', 'DELETE']);

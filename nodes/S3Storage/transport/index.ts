@@ -31,7 +31,6 @@ export * as notifications from './notifications';
 export {
 	answerKindOf,
 	CUSTOM_ANSWER_MEMORY_LIMIT,
-	CUSTOM_METHODS,
 	readCustomAnswer,
 	sendCustomRequest,
 	xmlToJson,

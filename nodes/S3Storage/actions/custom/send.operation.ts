@@ -7,7 +7,6 @@ import { bucketFieldValue, assertBucketName, fileNameOfKey, getText, updateDispl
 import {
 	answerKindOf,
 	CUSTOM_ANSWER_MEMORY_LIMIT,
-	CUSTOM_METHODS,
 	readCustomAnswer,
 	sendCustomRequest,
 	xmlToJson,
@@ -19,6 +18,8 @@ import {
 	type S3ErrorContext,
 } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+
+const METHODS: CustomMethod[] = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'];
 
 const nameValueList = (displayName: string, name: string, placeholder: string, description: string): INodeProperties => ({
 	displayName,
@@ -46,7 +47,7 @@ const properties: INodeProperties[] = [
 		name: 'method',
 		type: 'options',
 		default: 'GET',
-		options: CUSTOM_METHODS.map((method) => ({ name: method, value: method })),
+		options: METHODS.map((method) => ({ name: method, value: method })),
 		description: 'The HTTP method of the S3 API call. Only GET, HEAD, PUT and DELETE are retried after a failure; POST is sent once.',
 	},
 	{
