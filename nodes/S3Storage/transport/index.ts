@@ -5,6 +5,8 @@
  *   connection.ts  send (with tolerated statuses), listing, batch delete, getConnection
  *   upload.ts / copy.ts / download.ts / multipart.ts / presign.ts / transfer.ts   one kind of transfer each
  *   httpSource.ts  outside HTTP(S) sources (Upload from URL)
+ *   custom.ts      Custom API Call: any request the user describes, through the same client (xmlAnswer.ts: XML as JSON)
+ *   requestSigning.ts  the credential's `authenticate` (SigV4 for n8n's HTTP Request node)
  *   client.ts / retries.ts / integrity.ts / providers.ts / auth   how requests are made and signed
  *   errors         one vocabulary for failures;  pool.ts  the one bounded-concurrency loop
  */
