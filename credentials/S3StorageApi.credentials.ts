@@ -1,4 +1,4 @@
-import type { ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticate, ICredentialDataDecryptedObject, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import {
 	DEFAULT_ROLE_SESSION_NAME,
@@ -7,7 +7,9 @@ import {
 	MAX_SESSION_DURATION,
 	MIN_SESSION_DURATION,
 } from '../nodes/S3Storage/transport/auth';
+import type { S3StorageCredentials } from '../nodes/S3Storage/transport/client';
 import { PROVIDER_PRESETS } from '../nodes/S3Storage/transport/providers';
+import { signRequestOptions } from '../nodes/S3Storage/transport/requestSigning';
 
 /** The access key fields, shown for access-key sign-in and as the source of an assumed role. */
 function accessKeyFields(show: Record<string, string[]>): INodeProperties[] {
@@ -66,6 +68,13 @@ export class S3StorageApi implements ICredentialType {
 	icon = 'file:../nodes/S3Storage/s3storage.svg' as const;
 
 	documentationUrl = 'https://github.com/n8n-nodes-s3-storage/n8n-nodes-s3-storage#credentials';
+
+	/**
+	 * SigV4 for n8n's HTTP Request node ("Predefined Credential Type": S3 Storage API): requests to
+	 * the credential's endpoint are signed with its keys, machine identity or assumed role, as the node signs.
+	 */
+	authenticate: IAuthenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) =>
+		await signRequestOptions(credentials as S3StorageCredentials, requestOptions);
 
 	properties: INodeProperties[] = [
 		{

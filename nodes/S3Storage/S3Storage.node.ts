@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as bucket from './actions/bucket/Bucket.resource';
+import * as customApiCall from './actions/custom/CustomApiCall.resource';
 import * as folder from './actions/folder/Folder.resource';
 import * as object from './actions/object/Object.resource';
 import { router } from './actions/router';
@@ -37,12 +38,14 @@ export class S3Storage implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Bucket', value: 'bucket' },
+					{ name: 'Custom API Call', value: 'customApiCall' },
 					{ name: 'Folder', value: 'folder' },
 					{ name: 'Object', value: 'object' },
 				],
 				default: 'object',
 			},
 			...bucket.description,
+			...customApiCall.description,
 			...folder.description,
 			...object.description,
 		],

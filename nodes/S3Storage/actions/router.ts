@@ -5,6 +5,7 @@ import { withToolErrors } from '../helpers/toolMode';
 import { getConnection, type S3Connection } from '../transport';
 import * as bucket from './bucket/Bucket.resource';
 import { DEFAULT_CONCURRENCY } from './common.descriptions';
+import * as customApiCall from './custom/CustomApiCall.resource';
 import * as folder from './folder/Folder.resource';
 import type { S3StorageMap, S3StorageResource } from './node.type';
 import * as object from './object/Object.resource';
@@ -18,6 +19,7 @@ type OperationExecute = (
 /** Every resource/operation pair has a handler; a missing one is a compile error. */
 const handlers: { [R in S3StorageResource]: Record<S3StorageMap[R], { execute: OperationExecute }> } = {
 	bucket,
+	customApiCall,
 	folder,
 	object,
 };

@@ -5,6 +5,8 @@
  *   connection.ts  send (with tolerated statuses), listing, batch delete, getConnection
  *   upload.ts / copy.ts / download.ts / multipart.ts / presign.ts / transfer.ts   one kind of transfer each
  *   httpSource.ts  outside HTTP(S) sources (Upload from URL)
+ *   custom.ts      Custom API Call: any request the user describes, through the same client (xmlAnswer.ts: XML as JSON)
+ *   requestSigning.ts  the credential's `authenticate` (SigV4 for n8n's HTTP Request node)
  *   client.ts / retries.ts / integrity.ts / providers.ts / auth   how requests are made and signed
  *   errors         one vocabulary for failures;  pool.ts  the one bounded-concurrency loop
  */
@@ -28,3 +30,15 @@ export { runPool } from './pool';
 export { LocalFile, type UploadParams, type UploadResult, type UploadTuning } from './upload';
 export { canCopyServerSide, transferObject, type TransferParams, type TransferResult, type TransferTuning } from './transfer';
 export * as notifications from './notifications';
+export {
+	answerKindOf,
+	CUSTOM_ANSWER_MEMORY_LIMIT,
+	readCustomAnswer,
+	sendCustomRequest,
+	xmlToJson,
+	type AnswerKind,
+	type CustomAnswer,
+	type CustomBody,
+	type CustomMethod,
+	type CustomRequest,
+} from './custom';
