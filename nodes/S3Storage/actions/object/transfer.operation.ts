@@ -67,7 +67,7 @@ const properties: INodeProperties[] = [
 			type: 'number',
 			default: DEFAULT_QUEUE_SIZE,
 			typeOptions: { minValue: 1, maxValue: 32 },
-			description: 'How many parts of one large object are written at the same time',
+			description: 'How many parts of one large object are copied at the same time (each read as a range of the source and written as one part)',
 		},
 		{
 			displayName: 'Part Size (MiB)',
@@ -76,7 +76,7 @@ const properties: INodeProperties[] = [
 			default: DEFAULT_PART_SIZE_MIB,
 			typeOptions: { minValue: 5, maxValue: 5120 },
 			description:
-				'Objects larger than this are written as a multipart upload in parts of this size (raised automatically above 10,000 parts). Memory use is at most parts in flight x part size.',
+				'Objects larger than this are copied in parts of this size (raised automatically above 10,000 parts); smaller ones in one request. Memory use is at most Parallel Parts x part size.',
 		},
 		serverSideEncryptionOption,
 		{ ...versionIdOption, displayName: 'Source Version ID', name: 'sourceVersionId', description: 'Transfer this version of the source object instead of the current one' },
