@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getDestination } from '../../helpers/destination';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { placementParams, type WriteOptions } from '../../helpers/writeOptions';
-import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, DESTINATION_CREDENTIAL_TYPE, getConnection, transferObject, type S3Connection } from '../../transport';
+import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, transferObject, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
 import { aclOption, doNotOverwriteOption, kmsKeyIdOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
@@ -101,9 +102,7 @@ export async function execute(
 	const sourceKey = getKey.call(this, itemIndex, 'key', 'Source Key');
 	const options = this.getNodeParameter('options', itemIndex, {}) as TransferOptions;
 	const sourceVersionId = getVersionId.call(this, itemIndex, 'sourceVersionId', 'Source Version ID');
-	// The destination credential's connection: the client is cached per credential, so per item this is cheap.
-	const destination = await getConnection.call(this, DESTINATION_CREDENTIAL_TYPE);
-	const bucket = getBucket.call(this, destination, itemIndex, 'destinationBucket', 'Destination Bucket');
+	const { connection: destination, bucket } = await getDestination.call(this, itemIndex);
 	const key = (this.getNodeParameter('destinationKey', itemIndex, '') as string) ? getKey.call(this, itemIndex, 'destinationKey', 'Destination Key') : sourceKey;
 
 	const result = await transferObject(
