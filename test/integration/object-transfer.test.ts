@@ -358,6 +358,36 @@ describe('part by part, with the source read in ranges (source behind a fault pr
 		}
 	});
 
+	it('a cancelled execution stops the reads in flight and aborts the upload; nothing is left', async () => {
+		let cancel: (() => void) | undefined;
+		let holding = false;
+		proxy.rule = (request) => {
+			if (request.name !== 'GetObject' || request.headers.range === `bytes=0-${PART - 1}`) return undefined;
+			// Parts 2 and 3 are held back; the execution is cancelled while they wait.
+			if (!holding) {
+				holding = true;
+				setTimeout(() => cancel?.(), 300);
+			}
+			return { kind: 'hold', ms: 5_000 };
+		};
+		const started = Date.now();
+		const run = await runTransfer({ key: 'src/archive.bin', destinationKey: 'parts/cancelled.bin', options: { partSizeMiB: 5, queueSize: 3 } }, destination, (cancelExecution) => (cancel = cancelExecution), viaProxy());
+		// the engine either ends the run as cancelled or the node fails with the cancel
+		if (!run.cancelled) {
+			expect(run.output('Transfer')?.length ?? 0).toBe(0);
+			expect(run.nodeError('Transfer')?.message).toMatch(/cancelled/);
+		}
+		// The held reads were given up at the cancel, not waited for.
+		expect(Date.now() - started).toBeLessThan(4_500);
+		await proxy.settled(300);
+		const listed = await client.send(new ListObjectsV2Command({ Bucket: destinationBucket, Prefix: 'parts/cancelled' }));
+		expect(listed.KeyCount ?? 0).toBe(0);
+		if (caps.multipartAbort) {
+			const uploads = await client.send(new ListMultipartUploadsCommand({ Bucket: destinationBucket }));
+			expect(uploads.Uploads ?? []).toHaveLength(0);
+		}
+	});
+
 	// s3rver does not check If-Match on GetObject, so only a real server can refuse the replaced object.
 	(target.server === 's3rver' ? it.skip : it)('a source replaced mid-transfer fails the transfer instead of mixing its two versions', async () => {
 		const key = 'src/changing.bin';
