@@ -1,8 +1,10 @@
 /**
  * Folder > Sync: a destination folder made to match a source folder, run as a real workflow and
  * checked against the server with a plain SDK client: what is copied (byte for byte), what is left,
- * what is deleted, and that a second run has nothing to do.
+ * what is deleted, and that a second run has nothing to do. Also to a destination credential:
+ * another user of the same Ceph RGW, or (on s3rver) a second s3rver, with the copies streamed.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -10,15 +12,21 @@ import { runInNewContext } from 'node:vm';
 
 import {
 	CreateBucketCommand,
+	DeleteBucketCommand,
+	DeleteObjectCommand,
 	GetObjectCommand,
+	HeadObjectCommand,
 	ListObjectsV2Command,
 	PutObjectCommand,
 	type S3Client,
 } from '@aws-sdk/client-s3';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { bucketParam, runNode, runNodeError } from '../support/harness';
-import { startS3rver } from '../support/s3rver';
+import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
+import { getClient } from '../../nodes/S3Storage/transport/client';
+import * as engine from '../support/engine';
+import { bucketParam, runNode, runNodeError, S3_NODE_TYPE, type WorkflowRun } from '../support/harness';
+import { startS3rver, type S3rverInstance } from '../support/s3rver';
 import { credentialFor, getTarget, rawClient, uniqueBucket } from '../support/target';
 
 const client = rawClient();
@@ -266,9 +274,31 @@ describe('2,500 keys: more than two listing pages on both sides', () => {
 		await putAll(destination, destinationObjects, 48);
 	}, 300_000);
 
-	it('copies, skips and deletes exactly what differs, then has nothing to do', async () => {
+	it('copies, skips and deletes exactly what differs, merging the listings page by page, then has nothing to do', async () => {
 		const params = syncParams(source, 'in', 'out', { destinationBucket: bucketParam(destination), deleteExtraneous: true, options: { parallelCopies: 16 } });
-		expect(counts(await sync(params))).toEqual({ copied: 2_000, skipped: 500, deleted: 1_500, failed: 0 });
+		// The requests the node's (cached) client sends, in order: listing pages by bucket, copies, deletes.
+		const sent: string[] = [];
+		const stack = getClient(credentialFor(getTarget())).client.middlewareStack;
+		stack.add(
+			(next, context) => async (args) => {
+				const name = context.commandName ?? '';
+				sent.push(name === 'ListObjectsV2Command' ? `list ${(args.input as { Bucket?: string }).Bucket === source ? 'source' : 'destination'}` : name);
+				return await next(args);
+			},
+			{ step: 'initialize', name: 'syncRequestOrder' },
+		);
+		try {
+			expect(counts(await sync(params))).toEqual({ copied: 2_000, skipped: 500, deleted: 1_500, failed: 0 });
+		} finally {
+			stack.remove('syncRequestOrder');
+		}
+		// 2,500 keys a side, 1,000 a page: three pages each, each asked for once.
+		expect(sent.filter((name) => name === 'list source')).toHaveLength(3);
+		expect(sent.filter((name) => name === 'list destination')).toHaveLength(3);
+		// Merged as the pages arrive: copies and deletes start before either side is listed to its end.
+		const lastPage = Math.min(sent.lastIndexOf('list source'), sent.lastIndexOf('list destination'));
+		expect(sent.indexOf('CopyObjectCommand')).toBeLessThan(lastPage);
+		expect(sent.indexOf('DeleteObjectsCommand')).toBeLessThan(lastPage);
 		const after = await listing(destination, 'out/');
 		expect(after.map(([name]) => name)).toEqual(Array.from({ length: COUNT }, (_, index) => `out/${key(index)}`));
 		expect(after.every(([name, size]) => size === `object ${Number(name.slice(6, 11))}`.length)).toBe(true);
@@ -370,4 +400,155 @@ describe('2,500 keys: more than two listing pages on both sides', () => {
 		expect(peakHeap).toBeLessThan(holdingOneSide * 0.75);
 		expect(peakRss).toBeLessThan(holdingOneSide * 2);
 	}, 180_000);
+});
+
+/** Ceph RGW's second user (tools/rgw.sh): another account on the same server. */
+const otherKeys =
+	process.env.S3_TEST_OTHER_ACCESS_KEY_ID && process.env.S3_TEST_OTHER_SECRET_ACCESS_KEY
+		? { accessKeyId: process.env.S3_TEST_OTHER_ACCESS_KEY_ID, secretAccessKey: process.env.S3_TEST_OTHER_SECRET_ACCESS_KEY }
+		: undefined;
+
+const syncNode = {
+	s3Storage: new S3Storage(),
+	input: {
+		description: { name: 'input', version: 1, inputs: ['main'], outputs: ['main'], properties: [] },
+		async execute(this: IExecuteFunctions) {
+			return [this.getInputData()];
+		},
+	},
+};
+
+/** Runs one Sync node with the suite's credential as the node's and `destination` as the destination credential. */
+async function runSyncTo(parameters: IDataObject, destination: IDataObject): Promise<WorkflowRun> {
+	const nodes = [
+		{ id: 'input', name: 'Input', type: 'test.input', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'sync',
+			name: 'Sync',
+			type: S3_NODE_TYPE,
+			typeVersion: 2,
+			position: [200, 0],
+			parameters,
+			credentials: { s3StorageApi: { id: '1', name: 'Source' }, s3StorageDestinationApi: { id: '2', name: 'Destination' } },
+		},
+	];
+	return await engine.runWorkflow(
+		{ nodes, connections: { Input: { main: [[{ node: 'Sync', type: 'main', index: 0 }]] } } },
+		{
+			nodes: { s3Storage: syncNode.s3Storage, 'test.input': syncNode.input },
+			credentials: { s3StorageApi: credentialFor(getTarget()), s3StorageDestinationApi: destination },
+			startData: { main: [[{ json: {} }]] },
+		},
+	);
+}
+
+async function syncTo(parameters: IDataObject, destination: IDataObject): Promise<IDataObject> {
+	const run = await runSyncTo(parameters, destination);
+	const error = run.nodeError('Sync');
+	if (error) throw error;
+	return run.output('Sync')![0].json;
+}
+
+describe(`to a destination credential (${otherKeys ? 'another user of the same server' : 'a second s3rver'})`, () => {
+	const MiB = 1024 * 1024;
+	// Above one 8 MiB part: streamed as ranged reads into a multipart upload.
+	const large = randomBytes(11 * MiB + 4321);
+	let source: string;
+	const destinationBucket = uniqueBucket('sync-other');
+	let other: S3rverInstance | undefined;
+	let otherClient: S3Client;
+	let destination: IDataObject;
+
+	const otherBody = async (key: string) => {
+		const object = await otherClient.send(new GetObjectCommand({ Bucket: destinationBucket, Key: key }));
+		return Buffer.from(await object.Body!.transformToByteArray());
+	};
+
+	beforeAll(async () => {
+		source = await newBucket('sync-cross');
+		if (otherKeys) {
+			const otherTarget = { ...getTarget(), ...otherKeys };
+			otherClient = rawClient(otherTarget);
+			destination = credentialFor(otherTarget);
+		} else {
+			other = await startS3rver();
+			const otherTarget = { ...getTarget(), endpoint: other.endpoint, accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey };
+			otherClient = rawClient(otherTarget);
+			destination = credentialFor(otherTarget);
+		}
+		await otherClient.send(new CreateBucketCommand({ Bucket: destinationBucket }));
+		await putAll(source, [
+			['in/a.txt', 'alpha'],
+			['in/sub/b.csv', 'id\n1\n'],
+		]);
+		await client.send(new PutObjectCommand({ Bucket: source, Key: 'in/large.bin', Body: large, ContentType: 'application/x-large', Metadata: { origin: 'sync' } }));
+		await otherClient.send(new PutObjectCommand({ Bucket: destinationBucket, Key: 'out/extra.txt', Body: 'only at the destination' }));
+	});
+
+	afterAll(async () => {
+		const listed = await otherClient.send(new ListObjectsV2Command({ Bucket: destinationBucket }));
+		for (const object of listed.Contents ?? []) await otherClient.send(new DeleteObjectCommand({ Bucket: destinationBucket, Key: object.Key }));
+		await otherClient.send(new DeleteBucketCommand({ Bucket: destinationBucket }));
+		otherClient.destroy();
+		await other?.stop();
+	});
+
+	const params = (extra: IDataObject = {}) => ({
+		...syncParams(source, 'in', 'out'),
+		destinationConnection: 'destinationCredential',
+		destinationBucket: bucketParam(destinationBucket),
+		deleteExtraneous: true,
+		...extra,
+	});
+
+	it('copies through the node, byte for byte with content type and metadata, and deletes what only the destination has', async () => {
+		const summary = await syncTo(params(), destination);
+		expect(summary).toMatchObject({ sourceBucket: source, destinationBucket, copied: 3, skipped: 0, deleted: 1, failed: 0, bytes: 5 + 5 + large.length });
+		const listed = await otherClient.send(new ListObjectsV2Command({ Bucket: destinationBucket }));
+		expect((listed.Contents ?? []).map((object) => object.Key)).toEqual(['out/a.txt', 'out/large.bin', 'out/sub/b.csv']);
+		expect((await otherBody('out/large.bin')).equals(large)).toBe(true);
+		expect((await otherBody('out/sub/b.csv')).toString()).toBe('id\n1\n');
+		const head = await otherClient.send(new HeadObjectCommand({ Bucket: destinationBucket, Key: 'out/large.bin' }));
+		expect(head).toMatchObject({ ContentType: 'application/x-large', Metadata: { origin: 'sync' } });
+	});
+
+	it('copies nothing on a second run, by size and date and by ETag (the multipart copy compared by size)', async () => {
+		expect(counts(await syncTo(params(), destination))).toEqual({ copied: 0, skipped: 3, deleted: 0, failed: 0 });
+		expect(counts(await syncTo(params({ compareBy: 'etag' }), destination))).toEqual({ copied: 0, skipped: 3, deleted: 0, failed: 0 });
+	});
+
+	it('by ETag, a change at the same size is copied again (both plain MD5 ETags)', async () => {
+		await putAll(source, [['in/a.txt', 'ALPHA']]);
+		const summary = await syncTo(params({ compareBy: 'etag', output: 'actions' }), destination);
+		expect(summary).toMatchObject({ key: 'a.txt', action: 'copy', reason: 'ETag differs' });
+		expect((await otherBody('out/a.txt')).toString()).toBe('ALPHA');
+	});
+
+	it('an empty Destination Bucket means the destination credential\'s default bucket', async () => {
+		const summary = await syncTo({ ...params(), destinationBucket: bucketParam(''), destinationFolder: 'defaulted' }, { ...destination, defaultBucket: destinationBucket });
+		expect(summary).toMatchObject({ destinationBucket, destinationFolder: 'defaulted/', copied: 3, failed: 0 });
+		expect((await otherBody('defaulted/large.bin')).equals(large)).toBe(true);
+	});
+
+	(otherKeys ? it : it.skip)('on the same server, folders of one bucket that contain each other are refused whoever writes', async () => {
+		const run = await runSyncTo({ ...syncParams(source, 'in', 'in/copy'), destinationConnection: 'destinationCredential', destinationBucket: bucketParam(source) }, destination);
+		expect(run.nodeError('Sync')?.message).toMatch(/overlap/);
+	});
+
+	it('with the same account as the destination credential, the server copies (as with the node\'s own credential)', async () => {
+		const copyBucket = await newBucket('sync-same');
+		// The commands the node's (cached) client sends.
+		const commands: string[] = [];
+		const stack = getClient(credentialFor(getTarget())).client.middlewareStack;
+		stack.add((next, context) => async (args) => (commands.push(context.commandName ?? ''), await next(args)), { step: 'initialize', name: 'syncCommands' });
+		try {
+			const summary = await syncTo({ ...params(), destinationBucket: bucketParam(copyBucket), deleteExtraneous: false }, credentialFor(getTarget()));
+			expect(summary).toMatchObject({ destinationBucket: copyBucket, copied: 3, failed: 0 });
+		} finally {
+			stack.remove('syncCommands');
+		}
+		expect(commands.filter((name) => name === 'CopyObjectCommand')).toHaveLength(3);
+		expect(commands.filter((name) => ['GetObjectCommand', 'PutObjectCommand', 'UploadPartCommand'].includes(name))).toEqual([]);
+		expect((await body(copyBucket, 'out/large.bin')).equals(large)).toBe(true);
+	});
 });

@@ -2,7 +2,9 @@
  * Folder > Sync: makes a destination prefix match a source prefix, with memory bounded whatever the
  * number of keys. Both listings come back sorted (ListObjectsV2 returns keys in UTF-8 binary order),
  * so the two sides are merged page by page like two sorted files: at any moment one listing page
- * per side and one batch of planned actions are held, never a whole side.
+ * per side and one batch of planned actions are held, never a whole side. Copies are server-side
+ * when both sides are the same account on the same endpoint, else streamed through the node
+ * (transport/transfer.ts), so the destination may be another account, provider or server.
  *
  * Failures of single keys (a copy or delete refused) are counted and reported, not thrown; a
  * failing listing (no such bucket, no access) stops the sync, since then nothing can be compared.
@@ -10,10 +12,10 @@
 import type { _Object } from '@aws-sdk/client-s3';
 
 import { keyGlob, type KeyMatcher } from './keyGlob';
-import { DELETE_BATCH_SIZE, runPool, type CopyTuning, type S3Connection } from '../transport';
+import { canCopyServerSide, DELETE_BATCH_SIZE, runPool, transferObject, type CopyTuning, type S3Connection, type TransferTuning } from '../transport';
 import { isKeyTooLong } from './utils';
 
-/** One side of a sync. Each side has its own connection, so a destination credential can be added later. */
+/** One side of a sync. Each side has its own connection: the destination may be another credential's. */
 export interface SyncSide {
 	connection: S3Connection;
 	bucket: string;
@@ -35,7 +37,10 @@ export interface SyncOptions {
 	modifiedAfter?: Date;
 	/** Copies running at once. */
 	concurrency: number;
+	/** Server-side copies (both sides the same account on the same endpoint). */
 	tuning: CopyTuning;
+	/** Copies streamed through the node (the destination is another account or server). */
+	streamTuning: TransferTuning;
 	/** Keep every action for the output (one item per action); otherwise only counts are kept. */
 	keepActions: boolean;
 	itemIndex: number;
@@ -133,11 +138,15 @@ export class SyncOrderError extends Error {
 	}
 }
 
+/** An ETag that is the MD5 of the content: 32 hex digits (a multipart ETag ends in "-N"; other stores use other forms). */
+const PLAIN_MD5_ETAG = /^"?[0-9a-f]{32}"?$/i;
+
 /** Why a source object needs copying over the destination's, or undefined when they match. */
-function changeOf(source: _Object, destination: _Object, compare: SyncCompare): string | undefined {
-	// Multipart ETags ("...-3") are not content hashes; such keys are compared by size and date instead.
-	const etags = compare === 'etag' && source.ETag && destination.ETag && !source.ETag.includes('-') && !destination.ETag.includes('-');
-	if (etags) return source.ETag === destination.ETag ? undefined : 'ETag differs';
+export function changeOf(source: _Object, destination: _Object, compare: SyncCompare): string | undefined {
+	// Only two plain MD5 ETags compare content (also across accounts and servers); multipart ETags
+	// ("...-3") are not content hashes, so such keys are compared by size instead.
+	const etags = compare === 'etag' && PLAIN_MD5_ETAG.test(source.ETag ?? '') && PLAIN_MD5_ETAG.test(destination.ETag ?? '');
+	if (etags) return source.ETag?.toLowerCase() === destination.ETag?.toLowerCase() ? undefined : 'ETag differs';
 	if ((source.Size ?? 0) !== (destination.Size ?? 0)) return 'size differs';
 	if (compare === 'etag') return undefined;
 	const sourceTime = source.LastModified?.getTime() ?? 0;
@@ -192,25 +201,23 @@ export async function syncFolders(source: SyncSide, destination: SyncSide, optio
 		if (result.errors.length < ERRORS_KEPT) result.errors.push({ key: action.key, action: action.action, message });
 	};
 
+	// The same account on the same endpoint: the server copies. Otherwise the bytes pass through the node.
+	const serverSide = canCopyServerSide(source.connection, destination.connection);
+	const copy = async (action: Planned) => {
+		if (serverSide) {
+			const params = { sourceBucket: source.bucket, sourceKey: action.sourceKey ?? '', bucket: destination.bucket, key: action.destinationKey, replaceMetadata: false, settings: {} };
+			return await source.connection.copyObject(params, options.tuning, options.itemIndex);
+		}
+		const params = { sourceBucket: source.bucket, sourceKey: action.sourceKey ?? '', bucket: destination.bucket, key: action.destinationKey, keepMetadata: true, placement: {}, doNotOverwrite: false, size: action.size };
+		return await transferObject(source.connection, destination.connection, params, options.streamTuning, options.itemIndex);
+	};
+
 	const copyOne = async (action: Planned) => {
 		if (isKeyTooLong(action.destinationKey)) return fail(action, 'The destination key would be longer than 1,024 bytes');
-		const failure = await source.connection
-			.copyObject(
-				{
-					sourceBucket: source.bucket,
-					sourceKey: action.sourceKey ?? '',
-					bucket: destination.bucket,
-					key: action.destinationKey,
-					replaceMetadata: false,
-					settings: {},
-				},
-				options.tuning,
-				options.itemIndex,
-			)
-			.then(
-				() => undefined,
-				(error: unknown) => ({ error }),
-			);
+		const failure = await copy(action).then(
+			() => undefined,
+			(error: unknown) => ({ error }),
+		);
 		if (!failure) {
 			action.pending = false;
 			return;

@@ -1,15 +1,21 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { getDestination, sameStore } from '../../helpers/destination';
 import { SyncOrderError, syncFolders, type SyncCompare, type SyncSide } from '../../helpers/folderSync';
 import { bucketFieldValue, compact, getBucket, getText, isKeyTooLong, positiveNumberOf, resolveBucket, updateDisplayOptions } from '../../helpers/utils';
-import { MAX_COPY_OBJECT_SIZE, MiB, type S3Connection } from '../../transport';
+import { DEFAULT_PART_SIZE, MAX_COPY_OBJECT_SIZE, MiB, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import { folderPathField, toFolderPrefix } from './folderPath';
 
 /** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
 const MULTIPART_THRESHOLD_MIB = MAX_COPY_OBJECT_SIZE / MiB;
 const DEFAULT_PARALLEL_COPIES = 8;
+/**
+ * Parts in flight per object streamed to another credential: with Parallel Copies at its default,
+ * at most 8 x 2 x 8 MiB = 128 MiB of parts are held, however large the objects.
+ */
+const STREAMED_PARTS_PER_COPY = 2;
 
 const properties: INodeProperties[] = [
 	{
@@ -23,10 +29,30 @@ const properties: INodeProperties[] = [
 		description: 'The folder whose contents are copied, e.g. "outgoing/". Leave empty for the whole bucket.',
 	}),
 	{
+		displayName: 'Destination Credential',
+		name: 'destinationConnection',
+		type: 'options',
+		default: 'sameCredential',
+		description: 'Which credential writes the destination folder',
+		options: [
+			{
+				name: 'Same as Source',
+				value: 'sameCredential',
+				description: 'The node\'s credential: objects are copied by the server, nothing passes through n8n',
+			},
+			{
+				name: 'Destination Credential',
+				value: 'destinationCredential',
+				description:
+					'A second credential: another account, provider or server. Objects stream through n8n, a few parts at a time (at most Parallel Copies x 2 x 8 MiB in memory); on the same account they are still copied by the server.',
+			},
+		],
+	},
+	{
 		...bucketLocator,
 		displayName: 'Destination Bucket',
 		name: 'destinationBucket',
-		description: 'The bucket to make match the source. Leave empty for the source bucket.',
+		description: 'The bucket to make match the source. Leave empty for the source bucket (same credential) or the destination credential\'s default bucket.',
 	},
 	folderPathField({
 		displayName: 'Destination Folder',
@@ -52,7 +78,7 @@ const properties: INodeProperties[] = [
 				name: 'ETag',
 				value: 'etag',
 				description:
-					'Copy when the ETags (content hashes) differ. Only meaningful for objects uploaded in one part and without KMS encryption: multipart ETags are not hashes of the content, so such objects are compared by size alone.',
+					'Copy when the ETags (content hashes) differ. Only used when both sides have a plain MD5 ETag (objects uploaded in one part, without KMS encryption), also across credentials: other ETags are not hashes of the content, so such objects are compared by size alone.',
 			},
 		],
 	},
@@ -165,8 +191,9 @@ function dateOf(this: IExecuteFunctions, value: unknown, itemIndex: number): Dat
 }
 
 /**
- * Copies what is missing or changed from the source folder to the destination folder (server-side),
- * optionally deleting what only the destination has. Listings are merged page by page, so memory
+ * Copies what is missing or changed from the source folder to the destination folder (server-side,
+ * or streamed through the node to another credential's account or server), optionally deleting what
+ * only the destination has. Listings are merged page by page, so memory
  * stays flat whatever the number of keys (with the Summary output). Single keys that fail are
  * reported in the output; the node fails only when nothing could be done: a folder cannot be
  * listed (missing bucket, no access), or every copy and delete failed.
@@ -174,14 +201,21 @@ function dateOf(this: IExecuteFunctions, value: unknown, itemIndex: number): Dat
 export async function execute(this: IExecuteFunctions, itemIndex: number, connection: S3Connection): Promise<INodeExecutionData[]> {
 	const sourceBucket = getBucket.call(this, connection, itemIndex, 'bucket', 'Source Bucket');
 	const sourcePrefix = folderOf.call(this, itemIndex, 'folder', 'Source Folder');
-	const destinationName = bucketFieldValue(this.getNode(), this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true }), 'Destination Bucket', itemIndex);
-	const destinationBucket = destinationName ? resolveBucket(this.getNode(), destinationName, '', 'node', itemIndex, 'Destination Bucket') : sourceBucket;
 	const destinationPrefix = folderOf.call(this, itemIndex, 'destinationFolder', 'Destination Folder');
 	const source: SyncSide = { connection, bucket: sourceBucket, prefix: sourcePrefix };
-	// The same credential for both sides today; a destination credential would give its own connection here.
-	const destination: SyncSide = { connection, bucket: destinationBucket, prefix: destinationPrefix };
+	let destination: SyncSide;
+	if (this.getNodeParameter('destinationConnection', itemIndex, 'sameCredential') === 'destinationCredential') {
+		const { connection: writer, bucket } = await getDestination.call(this, itemIndex);
+		destination = { connection: writer, bucket, prefix: destinationPrefix };
+	} else {
+		const destinationName = bucketFieldValue(this.getNode(), this.getNodeParameter('destinationBucket', itemIndex, '', { extractValue: true }), 'Destination Bucket', itemIndex);
+		const bucket = destinationName ? resolveBucket(this.getNode(), destinationName, '', 'node', itemIndex, 'Destination Bucket') : sourceBucket;
+		destination = { connection, bucket, prefix: destinationPrefix };
+	}
+	const destinationBucket = destination.bucket;
 
-	if (source.connection === destination.connection && sourceBucket === destinationBucket && (sourcePrefix.startsWith(destinationPrefix) || destinationPrefix.startsWith(sourcePrefix))) {
+	// On one store a bucket name is one bucket whoever signs in, so the folders must not contain each other.
+	if (sameStore(source.connection, destination.connection) && sourceBucket === destinationBucket && (sourcePrefix.startsWith(destinationPrefix) || destinationPrefix.startsWith(sourcePrefix))) {
 		throw new NodeOperationError(this.getNode(), `The source folder "${sourcePrefix}" and the destination folder "${destinationPrefix}" overlap in bucket "${sourceBucket}"`, {
 			itemIndex,
 			description: 'Pick folders that do not contain each other (e.g. "outgoing/" and "mirror/"), or another destination bucket: otherwise copies would be copied again, or deleted as extraneous.',
@@ -206,6 +240,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number, connec
 		modifiedAfter: dateOf.call(this, options.modifiedAfter, itemIndex),
 		concurrency: parallelCopies,
 		tuning: { multipartThreshold: (options.multipartThresholdMiB ?? MULTIPART_THRESHOLD_MIB) * MiB },
+		streamTuning: { partSize: DEFAULT_PART_SIZE, queueSize: STREAMED_PARTS_PER_COPY },
 		keepActions: output === 'actions',
 		itemIndex,
 	}).catch((error: unknown) => {

@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { getDestination } from '../../helpers/destination';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { placementParams, type WriteOptions } from '../../helpers/writeOptions';
-import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, DESTINATION_CREDENTIAL_TYPE, getConnection, transferObject, type S3Connection } from '../../transport';
+import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, transferObject, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
 import { aclOption, doNotOverwriteOption, kmsKeyIdOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
@@ -67,7 +68,7 @@ const properties: INodeProperties[] = [
 			type: 'number',
 			default: DEFAULT_QUEUE_SIZE,
 			typeOptions: { minValue: 1, maxValue: 32 },
-			description: 'How many parts of one large object are written at the same time',
+			description: 'How many parts of one large object are copied at the same time (each read as a range of the source and written as one part)',
 		},
 		{
 			displayName: 'Part Size (MiB)',
@@ -76,7 +77,7 @@ const properties: INodeProperties[] = [
 			default: DEFAULT_PART_SIZE_MIB,
 			typeOptions: { minValue: 5, maxValue: 5120 },
 			description:
-				'Objects larger than this are written as a multipart upload in parts of this size (raised automatically above 10,000 parts). Memory use is at most parts in flight x part size.',
+				'Objects larger than this are copied in parts of this size (raised automatically above 10,000 parts); smaller ones in one request. Memory use is at most Parallel Parts x part size.',
 		},
 		serverSideEncryptionOption,
 		{ ...versionIdOption, displayName: 'Source Version ID', name: 'sourceVersionId', description: 'Transfer this version of the source object instead of the current one' },
@@ -101,9 +102,7 @@ export async function execute(
 	const sourceKey = getKey.call(this, itemIndex, 'key', 'Source Key');
 	const options = this.getNodeParameter('options', itemIndex, {}) as TransferOptions;
 	const sourceVersionId = getVersionId.call(this, itemIndex, 'sourceVersionId', 'Source Version ID');
-	// The destination credential's connection: the client is cached per credential, so per item this is cheap.
-	const destination = await getConnection.call(this, DESTINATION_CREDENTIAL_TYPE);
-	const bucket = getBucket.call(this, destination, itemIndex, 'destinationBucket', 'Destination Bucket');
+	const { connection: destination, bucket } = await getDestination.call(this, itemIndex);
 	const key = (this.getNodeParameter('destinationKey', itemIndex, '') as string) ? getKey.call(this, itemIndex, 'destinationKey', 'Destination Key') : sourceKey;
 
 	const result = await transferObject(
