@@ -200,7 +200,7 @@ function printTable(results, meta) {
 			.filter(Boolean)
 			.join('; ')
 			.replace(/\|/g, '/');
-		const load = r.loadBefore !== undefined ? `${r.loadBefore.toFixed(2)} / ${r.loadAfter.toFixed(2)}` : '-';
+		const load = r.loadBefore !== undefined && !r.skipped ? `${r.loadBefore.toFixed(2)} / ${r.loadAfter.toFixed(2)}` : '-';
 		lines.push(
 			`| ${r.scenario} (${r.label}) | ${CONTESTANT_LABELS[r.contestant]} | ${time} | ${r.error || r.skipped ? '-' : formatRate(r, r.unit)} | ${formatCpu(r)} | ${r.skipped ? '-' : formatRss(r)} | ${formatRatio(r.ratio)} | ${formatRatio(r.ratioRclone)} | ${formatRatio(r.ratioN8n)} | ${load} | ${note} |`,
 		);
