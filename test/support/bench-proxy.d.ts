@@ -36,3 +36,17 @@ export interface CountingProxy {
 
 export function startCountingProxy(targetEndpoint: string, options?: { intercept?: Intercept }): Promise<CountingProxy>;
 export function queryOperation(url: string): string;
+
+export interface LatencyProxy {
+	endpoint: string;
+	rttMs: number;
+	/** Connections accepted, bytes passed (both directions), sockets open now. */
+	stats(): { connections: number; bytes: number; openSockets: number };
+	stop(): Promise<void>;
+}
+
+/**
+ * A TCP proxy adding `rttMs` of round trip (half each way, one more round trip before a new
+ * connection's first bytes) with at most `windowBytes` (default 4 MiB) in flight per direction.
+ */
+export function startLatencyProxy(targetEndpoint: string, options: { rttMs: number; windowBytes?: number }): Promise<LatencyProxy>;

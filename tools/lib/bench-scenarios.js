@@ -25,6 +25,11 @@ const SCENARIOS = [
 	{ name: 'list-100k', kind: 'list', unit: 'obj', count: 100000, dataset: 'tree', quick: { count: 5000 } },
 	{ name: 'delete-folder-100k', kind: 'delete-folder', unit: 'obj', count: 100000, dataset: 'tree', quick: { count: 5000 } },
 	{ name: 'delete-many-10k', kind: 'delete-many', unit: 'obj', count: 10000, quick: { count: 2000 } },
+	// Object > Transfer to a second user on the same server (streamed), beside rclone copyto between two remotes
+	{ name: 'transfer-1g', kind: 'transfer', unit: 'MiB', sizeMiB: 1024, quick: { sizeMiB: 128 } },
+	// Folder > Sync of small objects into an empty folder, then again with nothing to copy
+	{ name: 'sync-1k', kind: 'sync', unit: 'obj', count: 1000, quick: null },
+	{ name: 'sync-10k', kind: 'sync', unit: 'obj', count: 10000, quick: { count: 1000 } },
 ];
 
 /** The scenarios to run: all (or the named ones), with quick sizes when asked. */
@@ -135,6 +140,29 @@ function serverHelpers(client) {
 				partSize: 16 * MiB,
 				queueSize: 4,
 			}).done();
+		},
+		/** Makes sure exactly `count` 4 KiB objects (from `dir`) are under `prefix`; cheap when they already are. */
+		async ensureSmallObjects(Bucket, prefix, dir, count) {
+			const present = await this.countKeys(Bucket, prefix);
+			if (present === count) return false;
+			if (present > 0) await this.emptyPrefix(Bucket, prefix);
+			await this.putSmallFiles(Bucket, prefix, dir, count);
+			return true;
+		},
+		/** How many keys are under `prefix`, and the newest LastModified among them (ms). */
+		async summarize(Bucket, Prefix) {
+			let count = 0;
+			let newest = 0;
+			let ContinuationToken;
+			do {
+				const page = await client.send(new s3.ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+				for (const o of page.Contents ?? []) {
+					count += 1;
+					newest = Math.max(newest, o.LastModified.getTime());
+				}
+				ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+			} while (ContinuationToken);
+			return { count, newest };
 		},
 		async objectSize(Bucket, Key) {
 			try {

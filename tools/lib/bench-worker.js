@@ -8,12 +8,15 @@
  *  - node:   this package's node (dist/) through n8n's engine, filesystem binary mode
  *  - n8n-s3: n8n's built-in S3 node (n8n-nodes-base.s3, credential "s3") through the same engine
  *  - sdk:    the raw AWS SDK doing the same work (lib-storage Upload, streamed GET to a file,
- *            PutObject/GetObject with the same concurrency, ListObjectsV2, DeleteObjects batches)
+ *            PutObject/GetObject with the same concurrency, ListObjectsV2, DeleteObjects batches,
+ *            GetObject piped into an Upload with the second user's client for Transfer, two
+ *            listings compared and CopyObject for Sync)
  *
  * Peak RSS: after setup (modules loaded, input binaries stored) the worker resets the kernel's
  * high-water mark (`/proc/self/clear_refs` = 5), notes VmRSS as "idle", does the work, then reads
  * VmHWM as "peak". Times: the wall time of the work (for the n8n contestants, the whole workflow
- * run through the engine: what a user waits for).
+ * run through the engine: what a user waits for). CPU: user + system time of the whole process
+ * (every thread) during the work, without start-up.
  * BENCH_DIST=<dir> measures another build of the package instead of dist/ (A/B comparisons).
  */
 const fs = require('node:fs');
@@ -67,7 +70,8 @@ function keysOf(job) {
 
 // ---------------------------------------------------------------- the raw SDK
 
-function sdkClient() {
+/** A client for the target's user, or for `user` (Transfer's destination) on the same endpoint. */
+function sdkClient(user = job.target) {
 	const { S3Client } = require('@aws-sdk/client-s3');
 	const { NodeHttpHandler } = require('@smithy/node-http-handler');
 	const http = require('node:http');
@@ -76,7 +80,7 @@ function sdkClient() {
 		endpoint: job.target.endpoint,
 		region: job.target.region,
 		forcePathStyle: job.target.forcePathStyle,
-		credentials: { accessKeyId: job.target.accessKeyId, secretAccessKey: job.target.secretAccessKey },
+		credentials: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
 		requestChecksumCalculation: 'WHEN_REQUIRED',
 		responseChecksumValidation: 'WHEN_REQUIRED',
 		requestHandler: new NodeHttpHandler({ httpAgent: agent, httpsAgent: agent }),
@@ -88,6 +92,7 @@ async function runSdk() {
 	const concurrency = job.concurrency || 8;
 	const { Upload } = require('@aws-sdk/lib-storage');
 	const client = sdkClient();
+	const destinationClient = job.kind === 'transfer' ? sdkClient(job.target.other ?? job.target) : undefined;
 	const Bucket = job.bucket;
 	const idle = resetPeak();
 	const cpu = process.cpuUsage();
@@ -169,12 +174,51 @@ async function runSdk() {
 			await Promise.all(inFlight);
 			break;
 		}
+		case 'transfer': {
+			const response = await client.send(new s3.GetObjectCommand({ Bucket, Key: job.key }));
+			bytes = response.ContentLength;
+			await new Upload({
+				client: destinationClient,
+				params: { Bucket: job.destinationBucket, Key: job.destinationKey, Body: response.Body, ContentLength: bytes, ContentType: response.ContentType },
+				partSize: job.partSize,
+				queueSize: job.queueSize,
+			}).done();
+			count = 1;
+			break;
+		}
+		case 'sync': {
+			// both listings whole (simple, not flat in memory), then copy what is missing, of another size or older
+			const list = async (Prefix) => {
+				const objects = new Map();
+				let ContinuationToken;
+				do {
+					const page = await client.send(new s3.ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }));
+					for (const o of page.Contents ?? []) objects.set(o.Key.slice(Prefix.length), o);
+					ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+				} while (ContinuationToken);
+				return objects;
+			};
+			const [source, destination] = await Promise.all([list(job.prefix), list(job.destinationPrefix)]);
+			const changed = [...source].filter(([name, o]) => {
+				const there = destination.get(name);
+				return !there || there.Size !== o.Size || there.LastModified < o.LastModified;
+			});
+			await mapLimit(changed, job.concurrency || 8, async ([name, o]) => {
+				await client.send(
+					new s3.CopyObjectCommand({ Bucket, Key: `${job.destinationPrefix}${name}`, CopySource: `${Bucket}/${encodeURIComponent(o.Key).replace(/%2F/g, '/')}` }),
+				);
+				bytes += o.Size;
+				count += 1;
+			});
+			break;
+		}
 		default:
 			throw new Error(`sdk: unknown kind ${job.kind}`);
 	}
 	const ms = Number(process.hrtime.bigint() - started) / 1e6;
 	const cpuMs = cpuSince(cpu);
 	client.destroy();
+	destinationClient?.destroy();
 	return { ms, cpuMs, idle, count, bytes };
 }
 
@@ -258,6 +302,7 @@ async function runEngine() {
 	let parameters;
 	let note;
 	let countOutput = (output) => output.length;
+	let describeOutput = () => undefined;
 
 	switch (job.kind) {
 		case 'upload': {
@@ -335,6 +380,41 @@ async function runEngine() {
 			}
 			break;
 		}
+		case 'transfer': {
+			if (!ours) throw new Error("n8n's node has no transfer between credentials");
+			const other = job.target.other ?? job.target;
+			credentials.s3StorageDestinationApi = { ...credentials.s3StorageApi, accessKeyId: other.accessKeyId, secretAccessKey: other.secretAccessKey };
+			parameters = {
+				resource: 'object',
+				operation: 'transfer',
+				bucket: rl(job.bucket),
+				key: job.key,
+				destinationBucket: job.destinationBucket,
+				destinationKey: job.destinationKey,
+				options: {},
+			};
+			countOutput = (output) => output.filter((item) => item.json.size > 0).length;
+			describeOutput = (output) => `method ${output[0]?.json.method}`;
+			break;
+		}
+		case 'sync': {
+			if (!ours) throw new Error("n8n's node has no sync");
+			parameters = {
+				resource: 'folder',
+				operation: 'sync',
+				bucket: rl(job.bucket),
+				folder: job.prefix,
+				destinationBucket: rl(job.bucket),
+				destinationFolder: job.destinationPrefix,
+				options: job.concurrency ? { parallelCopies: job.concurrency } : {},
+			};
+			countOutput = (output) => Number(output[0]?.json.copied ?? 0);
+			describeOutput = (output) => {
+				const { copied, skipped, failed } = output[0]?.json ?? {};
+				return `copied ${copied}, skipped ${skipped}, failed ${failed}`;
+			};
+			break;
+		}
 		default:
 			throw new Error(`engine: unknown kind ${job.kind}`);
 	}
@@ -351,7 +431,9 @@ async function runEngine() {
 				typeVersion: 1,
 				position: [200, 0],
 				parameters,
-				credentials: ours ? { s3StorageApi: { id: '1', name: 'S3' } } : { s3: { id: '1', name: 'S3' } },
+				credentials: ours
+					? { s3StorageApi: { id: '1', name: 'S3' }, ...(credentials.s3StorageDestinationApi ? { s3StorageDestinationApi: { id: '2', name: 'Destination' } } : {}) }
+					: { s3: { id: '1', name: 'S3' } },
 			},
 		],
 		connections: { Input: { main: [[{ node: 'S3', type: 'main', index: 0 }]] } },
@@ -367,9 +449,11 @@ async function runEngine() {
 	if (error) return { ms, cpuMs, idle, error: error.message, note };
 	const output = run.output('S3') ?? [];
 	const nodeMs = run.runData.S3?.[0]?.executionTime;
-	const bytes = job.kind === 'download' ? output[0]?.binary?.data?.bytes : job.kind === 'upload' ? fs.statSync(job.file).size : 0;
+	const bytes =
+		job.kind === 'download' ? output[0]?.binary?.data?.bytes : job.kind === 'upload' ? fs.statSync(job.file).size : job.kind === 'transfer' ? output[0]?.json.size : 0;
+	const described = describeOutput(output);
 	// an item that failed under the hood (n8n's node answers some failures as items) is not a success
-	return { ms, cpuMs, nodeMs, idle, count: countOutput(output), outputItems: output.length, bytes, note };
+	return { ms, cpuMs, nodeMs, idle, count: countOutput(output), outputItems: output.length, bytes, note: [note, described].filter(Boolean).join('; ') || undefined };
 }
 
 /** Our folder delete's code path (helpers/bulkDelete.ts) when the build has no folder resource yet. */
