@@ -200,21 +200,44 @@ export class S3StorageApi implements ICredentialType {
 			description: 'Region STS requests are signed for. Empty: the credential\'s region.',
 			displayOptions: { show: { authentication: ['assumeRole'] } },
 		},
-		{
-			displayName: 'Account ID',
-			name: 'accountId',
-			type: 'string',
-			default: '',
-			placeholder: 'e.g. 9a7f2c0e5b...',
-			description: 'Your Cloudflare account ID; the endpoint is built from it unless you fill in Endpoint',
-			displayOptions: { show: { provider: ['r2'] } },
-		},
+		// One field per preset whose endpoint holds an account-level name (R2 account ID, namespace, project).
+		...PROVIDER_PRESETS.flatMap<INodeProperties>(({ id, accountField }) =>
+			accountField
+				? [
+						{
+							displayName: accountField.displayName,
+							name: 'accountId',
+							type: 'string',
+							default: '',
+							placeholder: accountField.placeholder,
+							description: accountField.description,
+							displayOptions: { show: { provider: [id] } },
+						},
+					]
+				: [],
+		),
+		...PROVIDER_PRESETS.flatMap<INodeProperties>(({ id, jurisdictions }) =>
+			jurisdictions
+				? [
+						{
+							displayName: 'Jurisdiction',
+							name: 'jurisdiction',
+							type: 'options',
+							// Empty: the host that credentials saved before this field existed already use.
+							default: '',
+							description: 'The jurisdiction the bucket was created in; it chooses the endpoint unless you fill in Endpoint',
+							options: jurisdictions.map(({ name, value, description }) => ({ name, value, description })),
+							displayOptions: { show: { provider: [id] } },
+						},
+					]
+				: [],
+		),
 		...presetDefaultFields(
 			{
 				displayName: 'Region',
 				name: 'region',
 				type: 'string',
-				description: 'The region the bucket lives in. Cloudflare R2 and Google Cloud Storage use "auto".',
+				description: 'The region the bucket lives in. Cloudflare R2, Google Cloud Storage and Tigris use "auto".',
 			},
 			(preset) => preset.defaultRegion,
 		),

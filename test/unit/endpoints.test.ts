@@ -37,6 +37,21 @@ const cases: Array<[string, S3StorageCredentials, string, string]> = [
 	['gcs', { provider: 'gcs' }, 'https://my-bucket.storage.googleapis.com/dir/file%20name.txt', 'auto'],
 	['upcloud', { provider: 'upcloud', endpoint: 'https://abc12.upcloudobjects.com' }, 'https://my-bucket.abc12.upcloudobjects.com/dir/file%20name.txt', 'europe-1'],
 	['dreamobjects', { provider: 'dreamobjects' }, 'https://my-bucket.s3.us-east-005.dream.io/dir/file%20name.txt', 'us-east-005'],
+	['hetzner', { provider: 'hetzner' }, 'https://my-bucket.fsn1.your-objectstorage.com/dir/file%20name.txt', 'fsn1'],
+	['hetzner', { provider: 'hetzner', region: 'hel1' }, 'https://my-bucket.hel1.your-objectstorage.com/dir/file%20name.txt', 'hel1'],
+	['scaleway', { provider: 'scaleway', region: 'nl-ams' }, 'https://my-bucket.s3.nl-ams.scw.cloud/dir/file%20name.txt', 'nl-ams'],
+	['ovh', { provider: 'ovh' }, 'https://my-bucket.s3.gra.io.cloud.ovh.net/dir/file%20name.txt', 'gra'],
+	['ovh', { provider: 'ovh', region: 'sbg' }, 'https://my-bucket.s3.sbg.io.cloud.ovh.net/dir/file%20name.txt', 'sbg'],
+	['idrive', { provider: 'idrive', region: 'eu-west-1' }, 'https://s3.eu-west-1.idrivee2.com/my-bucket/dir/file%20name.txt', 'eu-west-1'],
+	['idrive', { provider: 'idrive', endpoint: 'x1y2.va.idrivee2-12.com' }, 'https://x1y2.va.idrivee2-12.com/my-bucket/dir/file%20name.txt', 'us-east-1'],
+	['linode', { provider: 'linode', region: 'eu-central-1' }, 'https://my-bucket.eu-central-1.linodeobjects.com/dir/file%20name.txt', 'eu-central-1'],
+	['linode', { provider: 'linode', region: 'us-iad-1', endpoint: 'https://us-iad-10.linodeobjects.com' }, 'https://my-bucket.us-iad-10.linodeobjects.com/dir/file%20name.txt', 'us-iad-1'],
+	['oracle', { provider: 'oracle', accountId: 'axaxnpcrorw5', region: 'eu-frankfurt-1' }, 'https://axaxnpcrorw5.compat.objectstorage.eu-frankfurt-1.oraclecloud.com/my-bucket/dir/file%20name.txt', 'eu-frankfurt-1'],
+	['storj', { provider: 'storj' }, 'https://gateway.storjshare.io/my-bucket/dir/file%20name.txt', 'us-east-1'],
+	['tigris', { provider: 'tigris' }, 'https://my-bucket.t3.storage.dev/dir/file%20name.txt', 'auto'],
+	['tigris', { provider: 'tigris', endpoint: 'https://fly.storage.tigris.dev' }, 'https://my-bucket.fly.storage.tigris.dev/dir/file%20name.txt', 'auto'],
+	['supabase', { provider: 'supabase', accountId: 'abcdefghijklmnopqrst', region: 'eu-central-1' }, 'https://abcdefghijklmnopqrst.supabase.co/storage/v1/s3/my-bucket/dir/file%20name.txt', 'eu-central-1'],
+	['supabase', { provider: 'supabase', endpoint: 'http://127.0.0.1:54321/storage/v1/s3' }, 'http://127.0.0.1:54321/storage/v1/s3/my-bucket/dir/file%20name.txt', 'us-east-1'],
 	['other', { provider: 'other', endpoint: 's3.example.com' }, 'https://s3.example.com/my-bucket/dir/file%20name.txt', 'us-east-1'],
 ];
 
@@ -58,6 +73,14 @@ describe('provider presets give each provider the right URL', () => {
 
 	it('R2 without account ID or endpoint asks for the account ID', () => {
 		expect(() => resolveEndpoint({ provider: 'r2' })).toThrow(/needs your account ID/);
+	});
+
+	it.each([
+		['oracle', /The Oracle Cloud Object Storage \(S3 API\) preset needs your namespace: fill in "Namespace" \(or "Endpoint"\)/],
+		['supabase', /The Supabase Storage preset needs your project reference: fill in "Project Reference" \(or "Endpoint"\)/],
+	])('%s without its account-level name or an endpoint names the field to fill in', (provider, message) => {
+		expect(() => resolveEndpoint({ provider })).toThrow(message);
+		expect(() => resolveEndpoint({ provider, accountId: '   ' })).toThrow(message);
 	});
 
 	it('a malformed endpoint is refused with the expected form', () => {
@@ -110,5 +133,41 @@ describe('an endpoint with a base path', () => {
 		}
 		expect(message).toMatch(/must not hold a user name or password/);
 		expect(message).not.toContain('hunter2secret');
+	});
+});
+
+describe('Cloudflare R2 jurisdictions', () => {
+	it.each([
+		['eu', 'https://abc123.eu.r2.cloudflarestorage.com'],
+		['fedramp', 'https://abc123.fedramp.r2.cloudflarestorage.com'],
+		['us', 'https://abc123.us.r2.cloudflarestorage.com'],
+		['', 'https://abc123.r2.cloudflarestorage.com'],
+		[undefined, 'https://abc123.r2.cloudflarestorage.com'],
+	])('jurisdiction %j uses %s, virtual-hosted, region "auto"', async (jurisdiction, host) => {
+		const resolved = resolveEndpoint({ provider: 'r2', accountId: 'abc123', jurisdiction });
+		expect(resolved).toEqual({ endpoint: host, region: 'auto', forcePathStyle: false, isAws: false });
+		// The URL the SDK builds on that host: bucket in the host name, signed for "auto".
+		const { base, region } = await urlFor({ provider: 'r2', endpoint: resolved.endpoint });
+		expect(base).toBe(`https://my-bucket.${new URL(host).host}/dir/file%20name.txt`);
+		expect(region).toBe('auto');
+		recordCompat('presets', 'preset.r2.jurisdiction');
+	});
+
+	it('an endpoint the user fills in wins over the jurisdiction', () => {
+		expect(resolveEndpoint({ provider: 'r2', accountId: 'abc123', jurisdiction: 'eu', endpoint: 'https://r2.example.com' }).endpoint).toBe(
+			'https://r2.example.com',
+		);
+	});
+
+	it('an unknown jurisdiction is refused with the choices, not silently sent to the default host', () => {
+		expect(() => resolveEndpoint({ provider: 'r2', accountId: 'abc123', jurisdiction: 'mars' })).toThrow(
+			/has no jurisdiction "mars": choose one of Default, European Union, FedRAMP, United States/,
+		);
+	});
+
+	it('a jurisdiction left over from R2 does not change another provider\'s endpoint', () => {
+		expect(resolveEndpoint({ provider: 'wasabi', region: 'eu-central-1', jurisdiction: 'eu' }).endpoint).toBe(
+			'https://s3.eu-central-1.wasabisys.com',
+		);
 	});
 });

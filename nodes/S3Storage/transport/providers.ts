@@ -14,7 +14,31 @@ export type ProviderId =
 	| 'gcs'
 	| 'upcloud'
 	| 'dreamobjects'
+	| 'hetzner'
+	| 'scaleway'
+	| 'ovh'
+	| 'idrive'
+	| 'linode'
+	| 'oracle'
+	| 'storj'
+	| 'tigris'
+	| 'supabase'
 	| 'other';
+
+/** The field that fills `{accountId}` in an endpoint template, named as the provider names it. */
+export interface AccountField {
+	displayName: string;
+	description: string;
+	placeholder: string;
+}
+
+/** A data-residency choice that moves the endpoint to another host (`{jurisdiction}` in the template). */
+export interface Jurisdiction {
+	name: string;
+	/** Empty for the provider's default; otherwise inserted as `.VALUE` where the template says `{jurisdiction}`. */
+	value: string;
+	description: string;
+}
 
 export interface ProviderPreset {
 	id: ProviderId;
@@ -24,12 +48,17 @@ export interface ProviderPreset {
 	/** Whether buckets are addressed as `endpoint/bucket` rather than `bucket.endpoint`. */
 	defaultForcePathStyle: boolean;
 	/**
-	 * Endpoint template; `{region}` and `{accountId}` are filled in. `undefined` means the SDK's
-	 * own AWS endpoints; `null` means the user must give the endpoint (self-hosted stores).
+	 * Endpoint template; `{region}`, `{accountId}` and `{jurisdiction}` are filled in. `undefined`
+	 * means the SDK's own AWS endpoints; `null` means the user must give the endpoint (self-hosted
+	 * stores, or providers that give each account its own host).
 	 */
 	endpointTemplate: string | undefined | null;
 	/** Shown under the endpoint field so users know what an empty field becomes. */
 	endpointHint: string;
+	/** Required when the template has `{accountId}`: the credential shows it for this preset. */
+	accountField?: AccountField;
+	/** Offered when the template has `{jurisdiction}`; the first is the default (today's host). */
+	jurisdictions?: readonly Jurisdiction[];
 }
 
 export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
@@ -46,8 +75,20 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
 		name: 'Cloudflare R2',
 		defaultRegion: 'auto',
 		defaultForcePathStyle: false,
-		endpointTemplate: 'https://{accountId}.r2.cloudflarestorage.com',
-		endpointHint: 'Leave empty to use https://ACCOUNT_ID.r2.cloudflarestorage.com (for the EU jurisdiction use https://ACCOUNT_ID.eu.r2.cloudflarestorage.com)',
+		endpointTemplate: 'https://{accountId}{jurisdiction}.r2.cloudflarestorage.com',
+		endpointHint: 'Leave empty to use https://ACCOUNT_ID.r2.cloudflarestorage.com, or https://ACCOUNT_ID.JURISDICTION.r2.cloudflarestorage.com for a bucket in a jurisdiction',
+		accountField: {
+			displayName: 'Account ID',
+			description: 'Your Cloudflare account ID; the endpoint is built from it unless you fill in Endpoint',
+			placeholder: 'e.g. 9a7f2c0e5b...',
+		},
+		// A bucket created in a jurisdiction is reached only through that jurisdiction's host.
+		jurisdictions: [
+			{ name: 'Default', value: '', description: 'Buckets created without a jurisdiction' },
+			{ name: 'European Union', value: 'eu', description: 'Buckets whose data is kept in the EU' },
+			{ name: 'FedRAMP', value: 'fedramp', description: 'Buckets in the FedRAMP jurisdiction' },
+			{ name: 'United States', value: 'us', description: 'Buckets whose data is kept in the United States' },
+		],
 	},
 	{
 		id: 'minio',
@@ -114,6 +155,90 @@ export const PROVIDER_PRESETS: readonly ProviderPreset[] = [
 		endpointHint: 'Leave empty to use https://s3.REGION.dream.io',
 	},
 	{
+		id: 'hetzner',
+		name: 'Hetzner Object Storage',
+		defaultRegion: 'fsn1',
+		defaultForcePathStyle: false,
+		endpointTemplate: 'https://{region}.your-objectstorage.com',
+		endpointHint: 'Leave empty to use https://REGION.your-objectstorage.com (fsn1, nbg1 or hel1)',
+	},
+	{
+		id: 'scaleway',
+		name: 'Scaleway Object Storage',
+		defaultRegion: 'fr-par',
+		defaultForcePathStyle: false,
+		endpointTemplate: 'https://s3.{region}.scw.cloud',
+		endpointHint: 'Leave empty to use https://s3.REGION.scw.cloud (fr-par, nl-ams or pl-waw)',
+	},
+	{
+		id: 'ovh',
+		name: 'OVHcloud Object Storage',
+		defaultRegion: 'gra',
+		defaultForcePathStyle: false,
+		endpointTemplate: 'https://s3.{region}.io.cloud.ovh.net',
+		endpointHint: 'Leave empty to use https://s3.REGION.io.cloud.ovh.net (region in lower case, e.g. gra, sbg, de)',
+	},
+	{
+		id: 'idrive',
+		name: 'IDrive e2',
+		defaultRegion: 'us-east-1',
+		// Its buckets are not in one global namespace, so they are not reachable as host names.
+		defaultForcePathStyle: true,
+		endpointTemplate: 'https://s3.{region}.idrivee2.com',
+		endpointHint: 'Leave empty to use https://s3.REGION.idrivee2.com; older accounts: the endpoint shown in the e2 console, e.g. https://x1y2.va.idrivee2-12.com',
+	},
+	{
+		id: 'linode',
+		name: 'Akamai (Linode) Object Storage',
+		defaultRegion: 'us-east-1',
+		defaultForcePathStyle: false,
+		endpointTemplate: 'https://{region}.linodeobjects.com',
+		endpointHint: 'Leave empty to use https://REGION.linodeobjects.com; if your bucket\'s page shows another host (e.g. us-iad-10.linodeobjects.com), enter it here',
+	},
+	{
+		id: 'oracle',
+		name: 'Oracle Cloud Object Storage (S3 API)',
+		defaultRegion: 'us-ashburn-1',
+		// The compatibility host carries the namespace, so buckets can only go in the path.
+		defaultForcePathStyle: true,
+		endpointTemplate: 'https://{accountId}.compat.objectstorage.{region}.oraclecloud.com',
+		endpointHint: 'Leave empty to use https://NAMESPACE.compat.objectstorage.REGION.oraclecloud.com (use a Customer Secret Key as access keys)',
+		accountField: {
+			displayName: 'Namespace',
+			description: 'Your tenancy\'s Object Storage namespace (Tenancy Details > Object Storage Settings); the endpoint is built from it unless you fill in Endpoint',
+			placeholder: 'e.g. axaxnpcrorw5',
+		},
+	},
+	{
+		id: 'storj',
+		name: 'Storj',
+		defaultRegion: 'us-east-1',
+		defaultForcePathStyle: true,
+		endpointTemplate: 'https://gateway.storjshare.io',
+		endpointHint: 'Leave empty to use the hosted gateway https://gateway.storjshare.io; set only for a self-hosted gateway',
+	},
+	{
+		id: 'tigris',
+		name: 'Tigris',
+		defaultRegion: 'auto',
+		defaultForcePathStyle: false,
+		endpointTemplate: 'https://t3.storage.dev',
+		endpointHint: 'Leave empty to use https://t3.storage.dev (the older host https://fly.storage.tigris.dev also works)',
+	},
+	{
+		id: 'supabase',
+		name: 'Supabase Storage',
+		defaultRegion: 'us-east-1',
+		defaultForcePathStyle: true,
+		endpointTemplate: 'https://{accountId}.supabase.co/storage/v1/s3',
+		endpointHint: 'Leave empty to use https://PROJECT_REF.supabase.co/storage/v1/s3; self-hosted: your instance\'s URL followed by /storage/v1/s3',
+		accountField: {
+			displayName: 'Project Reference',
+			description: 'The ID in your project\'s URL (https://PROJECT_REF.supabase.co); the endpoint is built from it unless you fill in Endpoint. Region: the project\'s region.',
+			placeholder: 'e.g. abcdefghijklmnopqrst',
+		},
+	},
+	{
 		id: 'other',
 		name: 'Other S3-Compatible',
 		defaultRegion: 'us-east-1',
@@ -132,6 +257,8 @@ export interface EndpointSettings {
 	region?: string;
 	endpoint?: string;
 	accountId?: string;
+	/** A value of the preset's `jurisdictions`; empty or absent: the default host. */
+	jurisdiction?: string;
 	forcePathStyle?: boolean;
 }
 
@@ -146,6 +273,19 @@ export interface ResolvedEndpoint {
 
 /** Thrown for settings that cannot produce a usable endpoint; the message says what to fill in. */
 export class EndpointSettingsError extends Error {}
+
+/** `.eu` for the EU jurisdiction, empty for the default; an unknown value is refused, not ignored. */
+function jurisdictionHost(preset: ProviderPreset, jurisdiction: string | undefined): string {
+	const value = jurisdiction?.trim().toLowerCase() ?? '';
+	if (value === '') return '';
+	const known = preset.jurisdictions ?? [];
+	if (!known.some((option) => option.value === value)) {
+		throw new EndpointSettingsError(
+			`The ${preset.name} preset has no jurisdiction "${value}": choose one of ${known.map((option) => option.name).join(', ') || 'none'}`,
+		);
+	}
+	return `.${value}`;
+}
 
 export function resolveEndpoint(settings: EndpointSettings): ResolvedEndpoint {
 	const preset = getPreset(settings.provider);
@@ -162,13 +302,17 @@ export function resolveEndpoint(settings: EndpointSettings): ResolvedEndpoint {
 	if (endpoint === undefined && preset.endpointTemplate) {
 		const accountId = settings.accountId?.trim();
 		if (preset.endpointTemplate.includes('{accountId}') && !accountId) {
+			const field = preset.accountField?.displayName ?? 'Account ID';
+			const noun = field.replace(/\b([A-Z])(?=[a-z])/g, (letter) => letter.toLowerCase());
 			throw new EndpointSettingsError(
-				`The ${preset.name} preset needs your account ID: fill in "Account ID" (or "Endpoint") in the credential`,
+				`The ${preset.name} preset needs your ${noun}: fill in "${field}" (or "Endpoint") in the credential`,
 			);
 		}
-		endpoint = preset.endpointTemplate
-			.replace('{region}', region)
-			.replace('{accountId}', accountId ?? '');
+		endpoint = preset.endpointTemplate.replace('{region}', region).replace('{accountId}', accountId ?? '');
+		// Only presets that offer a choice read it, so a value left from another provider is ignored.
+		if (endpoint.includes('{jurisdiction}')) {
+			endpoint = endpoint.replace('{jurisdiction}', jurisdictionHost(preset, settings.jurisdiction));
+		}
 	}
 	if (endpoint !== undefined) {
 		if (!/^https?:\/\//i.test(endpoint)) endpoint = `https://${endpoint}`;
