@@ -27,8 +27,14 @@ export class S3Storage implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 's3StorageApi', required: true, testedBy: 's3StorageApiTest' },
-			// Object > Transfer writes with a second credential, asked for only there.
-			{ name: 's3StorageDestinationApi', required: true, testedBy: 's3StorageApiTest', displayOptions: { show: { resource: ['object'], operation: ['transfer'] } } },
+			// Object > Transfer writes with a second credential, and so does Folder > Sync when its
+			// "Destination Credential" asks for it (saved syncs, "Same as Source", need no second one).
+			{
+				name: 's3StorageDestinationApi',
+				required: true,
+				testedBy: 's3StorageApiTest',
+				displayOptions: { show: { resource: ['object', 'folder'], operation: ['transfer', 'sync'] }, hide: { destinationConnection: ['sameCredential'] } },
+			},
 		],
 		properties: [
 			{

@@ -26,7 +26,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
 import * as engine from '../support/engine';
 import { s3ErrorAnswer, startFaultProxy, type FaultProxy, type ProxyRecord } from '../support/faultProxy';
-import { bucketParam, runNode, S3_NODE_TYPE, type WorkflowRun } from '../support/harness';
+import { bucketParam, recordSuccesses, runNode, S3_NODE_TYPE, type WorkflowRun } from '../support/harness';
 import { startS3rver, type S3rverInstance } from '../support/s3rver';
 import { capabilities, credentialFor, getTarget, rawClient, uniqueBucket, type S3Target } from '../support/target';
 
@@ -89,6 +89,7 @@ async function transfer(parameters: IDataObject, destination: IDataObject): Prom
 	const run = await runTransfer(parameters, destination);
 	const error = run.nodeError('Transfer');
 	if (error) throw error;
+	recordSuccesses(run, [{ name: 'Transfer', parameters: { resource: 'object', operation: 'transfer' } }], credentialFor(target));
 	return run.output('Transfer') ?? [];
 }
 

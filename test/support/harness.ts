@@ -92,7 +92,7 @@ export async function runSteps(
 }
 
 /** What ran cleanly against this server goes into the compatibility matrix. */
-function recordSuccesses(run: WorkflowRun, steps: Array<{ name: string; parameters: IDataObject }>, credential: IDataObject) {
+export function recordSuccesses(run: WorkflowRun, steps: Array<{ name: string; parameters: IDataObject }>, credential: IDataObject) {
 	if (run.cancelled) return;
 	const server = getTarget().server;
 	for (const step of steps) {

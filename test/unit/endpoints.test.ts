@@ -153,6 +153,12 @@ describe('Cloudflare R2 jurisdictions', () => {
 		recordCompat('presets', 'preset.r2.jurisdiction');
 	});
 
+	it('the credential\'s jurisdiction reaches the client: requests are signed for the EU host', async () => {
+		const { base, region } = await urlFor({ provider: 'r2', accountId: 'abc123', jurisdiction: 'eu' });
+		expect(base).toBe('https://my-bucket.abc123.eu.r2.cloudflarestorage.com/dir/file%20name.txt');
+		expect(region).toBe('auto');
+	});
+
 	it('an endpoint the user fills in wins over the jurisdiction', () => {
 		expect(resolveEndpoint({ provider: 'r2', accountId: 'abc123', jurisdiction: 'eu', endpoint: 'https://r2.example.com' }).endpoint).toBe(
 			'https://r2.example.com',

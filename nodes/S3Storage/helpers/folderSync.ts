@@ -205,7 +205,7 @@ export async function syncFolders(source: SyncSide, destination: SyncSide, optio
 	const serverSide = canCopyServerSide(source.connection, destination.connection);
 	const copy = async (action: Planned) => {
 		if (serverSide) {
-			const params = { sourceBucket: source.bucket, sourceKey: action.sourceKey ?? '', bucket: destination.bucket, key: action.destinationKey, replaceMetadata: false, settings: {} };
+			const params = { sourceBucket: source.bucket, sourceKey: action.sourceKey ?? '', bucket: destination.bucket, key: action.destinationKey, knownSize: action.size, replaceMetadata: false, settings: {} };
 			return await source.connection.copyObject(params, options.tuning, options.itemIndex);
 		}
 		const params = { sourceBucket: source.bucket, sourceKey: action.sourceKey ?? '', bucket: destination.bucket, key: action.destinationKey, keepMetadata: true, placement: {}, doNotOverwrite: false, size: action.size };

@@ -13,6 +13,8 @@ import { retryStrategy } from './retries';
 export interface S3StorageCredentials extends AuthFields {
 	provider?: string;
 	accountId?: string;
+	/** Cloudflare R2's jurisdiction (eu, fedramp, us); empty: the default host. */
+	jurisdiction?: string;
 	region?: string;
 	endpoint?: string;
 	forcePathStyle?: boolean;
@@ -64,6 +66,7 @@ export function buildClientConfig(
 		region: regionOverride || credentials.region,
 		endpoint: credentials.endpoint,
 		accountId: credentials.accountId,
+		jurisdiction: credentials.jurisdiction,
 		forcePathStyle: credentials.forcePathStyle,
 	});
 	const auth = authPlanFor(credentials, { endpoint: resolved.endpoint, region: resolved.region, isAws: resolved.isAws }, options);

@@ -1,8 +1,9 @@
 /**
  * Server-side copies. A HeadObject first tells the size (and gives a clear "not found" for a missing
- * source); up to `multipartThreshold` one CopyObject does it, above it the object is copied in
- * UploadPartCopy parts (multipart.ts), each pinned to the source's ETag so a source changed mid-copy
- * fails instead of mixing versions. A failed multipart copy is aborted.
+ * source), unless the caller knows the size from a listing; up to `multipartThreshold` one
+ * CopyObject does it, above it the object is copied in UploadPartCopy parts (multipart.ts), each
+ * pinned to the source's ETag so a source changed mid-copy fails instead of mixing versions. A
+ * failed multipart copy is aborted.
  */
 import {
 	CopyObjectCommand,
@@ -30,6 +31,8 @@ export interface CopyParams {
 	sourceVersionId?: string;
 	bucket: string;
 	key: string;
+	/** The source's size when the caller already knows it (a listing): no HeadObject before a single CopyObject. */
+	knownSize?: number;
 	/** Replace the object's metadata (content type, user metadata, cache control, disposition) with `settings`'. */
 	replaceMetadata: boolean;
 	settings: CopyDestinationSettings;
@@ -64,14 +67,18 @@ export async function copyObject(connection: S3Connection, params: CopyParams, t
 	const sourceVersionId = params.sourceVersionId || undefined;
 	const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex };
 	const context = { action: 'copy to', bucket, key, itemIndex, storageClass: settings.StorageClass };
-	const head = await connection.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }), sourceContext);
-	const size = head.ContentLength ?? 0;
+	const threshold = tuning.multipartThreshold ?? MAX_COPY_OBJECT_SIZE;
+	// A size known from a listing spares a small object's HeadObject (one request per copy instead of two).
+	const head = params.knownSize !== undefined && params.knownSize <= threshold
+		? undefined
+		: await connection.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }), sourceContext);
+	const size = head ? (head.ContentLength ?? 0) : (params.knownSize ?? 0);
 	const copySource = copySourceOf(sourceBucket, sourceKey, sourceVersionId);
 	const destination = replaceMetadata
 		? settings
 		: { ACL: settings.ACL, StorageClass: settings.StorageClass, ServerSideEncryption: settings.ServerSideEncryption, SSEKMSKeyId: settings.SSEKMSKeyId };
 
-	if (size <= (tuning.multipartThreshold ?? MAX_COPY_OBJECT_SIZE)) {
+	if (!head || size <= threshold) {
 		let output;
 		try {
 			output = await connection.client.send(
@@ -82,7 +89,7 @@ export async function copyObject(connection: S3Connection, params: CopyParams, t
 			// A missing key here is the source (deleted since the HEAD); anything else concerns the destination.
 			return connection.fail(error, (error as { name?: string }).name === 'NoSuchKey' ? sourceContext : context);
 		}
-		return { etag: quotedEtag(output.CopyObjectResult?.ETag), versionId: output.VersionId, sourceVersionId: output.CopySourceVersionId ?? head.VersionId, size, parts: 0 };
+		return { etag: quotedEtag(output.CopyObjectResult?.ETag), versionId: output.VersionId, sourceVersionId: output.CopySourceVersionId ?? head?.VersionId, size, parts: 0 };
 	}
 
 	// Multipart copy: S3 does not carry metadata and tags over here, so they are set explicitly.
