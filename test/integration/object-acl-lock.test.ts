@@ -102,6 +102,8 @@ describe('ACL', () => {
 			grants: JSON.stringify([{ Grantee: { Type: 'CanonicalUser' }, Permission: 'READ' }]),
 		});
 		expect(noId.message).toBe('Grant 1 in "Grants (JSON)" of item 0 has no "ID" for its CanonicalUser grantee');
+		const unknownAcl = await runNodeError({ resource: 'object', operation: 'setAcl', bucket: bucketParam('no-such-bucket-acl'), key: 'doc.txt', acl: '={{ "world-readable" }}' });
+		expect(unknownAcl.message).toBe('The "ACL" of item 0 is "world-readable"');
 	});
 
 	(acls ? it : it.skip)('ACL of a missing object: an error naming it', async () => {

@@ -32,7 +32,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Bucket Owner Full Control', value: 'bucket-owner-full-control', description: 'The object owner and the bucket owner may do anything' },
 			{ name: 'Bucket Owner Read', value: 'bucket-owner-read', description: 'The owner may do anything; the bucket owner may read' },
 			{ name: 'Custom Grants', value: 'grants', description: 'Exactly the grants given as JSON' },
-			{ name: 'EC2 Read', value: 'aws-exec-read', description: 'The owner may do anything; EC2 may read (for AMI bundles)' },
+			{ name: 'Exec Read', value: 'aws-exec-read', description: 'The owner may do anything; the provider\'s virtual machine service may read (machine image bundles)' },
 			{ name: 'Private', value: 'private', description: 'Only the owner may access it' },
 			{ name: 'Public Read', value: 'public-read', description: 'Anyone, without credentials, may read it' },
 			{ name: 'Public Read Write', value: 'public-read-write', description: 'Anyone may read and write it' },
