@@ -41,6 +41,40 @@ describe('tags', () => {
 		expect((await op('getTags'))[0].json.tags).toEqual({ c: '3' });
 	});
 
+	it('Set Tags with Mode Merge adds and updates the given tags and keeps the rest', async () => {
+		await op('setTags', { tags: { tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] } });
+		const [merged] = await op('setTags', { tags: { tags: [{ key: 'b', value: 'two' }, { key: 'c', value: '3' }] }, options: { mode: 'merge' } });
+		expect(merged.json.tags).toEqual({ a: '1', b: 'two', c: '3' });
+		expect(await serverTags()).toEqual(
+			expect.arrayContaining([{ Key: 'a', Value: '1' }, { Key: 'b', Value: 'two' }, { Key: 'c', Value: '3' }]),
+		);
+		expect((await serverTags()).length).toBe(3);
+		// Merging nothing changes nothing; Replace (the default) still replaces
+		await op('setTags', { tags: {}, options: { mode: 'merge' } });
+		expect((await op('getTags'))[0].json.tags).toEqual({ a: '1', b: 'two', c: '3' });
+		await op('setTags', { tags: { tags: [{ key: 'd', value: '4' }] }, options: { mode: 'replace' } });
+		expect(await serverTags()).toEqual([{ Key: 'd', Value: '4' }]);
+	});
+
+	it('Set Tags with Mode Merge refuses to go over 10 tags and leaves the tags as they were', async () => {
+		const ten = Array.from({ length: 10 }, (_, index) => ({ key: `k${index}`, value: String(index) }));
+		await op('setTags', { tags: { tags: ten } });
+		const error = await runNodeError({
+			resource: 'object',
+			operation: 'setTags',
+			bucket: bucketParam(bucket),
+			key: 'tagged.txt',
+			tags: { tags: [{ key: 'k0', value: 'updated' }, { key: 'eleventh', value: 'x' }] },
+			options: { mode: 'merge' },
+		});
+		expect(error.message).toBe('Merging gives the object 11 tags; an object can have at most 10');
+		expect((await serverTags()).length).toBe(10);
+		expect(await serverTags()).toEqual(expect.arrayContaining([{ Key: 'k0', Value: '0' }]));
+		// Updating existing keys only stays within the limit
+		await op('setTags', { tags: { tags: [{ key: 'k0', value: 'updated' }] }, options: { mode: 'merge' } });
+		expect(await serverTags()).toEqual(expect.arrayContaining([{ Key: 'k0', Value: 'updated' }, { Key: 'k9', Value: '9' }]));
+	});
+
 	it('Delete Tags removes them all and keeps the object', async () => {
 		await op('setTags', { tags: { tags: [{ key: 'gone', value: 'soon' }] } });
 		const [deleted] = await op('deleteTags');
@@ -138,6 +172,16 @@ describe('tags', () => {
 		});
 		const [older] = await runNode({ resource: 'object', operation: 'getTags', bucket: bucketParam(bucket), key: 'doc.txt', options: { versionId: versions.v1 } });
 		expect(older.json.tags).toEqual({ old: 'yes' });
+		const [latest] = await runNode({ resource: 'object', operation: 'getTags', bucket: bucketParam(bucket), key: 'doc.txt' });
+		expect(latest.json.tags).toEqual({});
+	});
+
+	it('Set Tags with Mode Merge merges into the tags of the given version only', async () => {
+		const params = { resource: 'object', operation: 'setTags', bucket: bucketParam(bucket), key: 'doc.txt' };
+		await runNode({ ...params, tags: { tags: [{ key: 'keep', value: '1' }] }, options: { versionId: versions.v1 } });
+		await runNode({ ...params, tags: { tags: [{ key: 'added', value: '2' }] }, options: { versionId: versions.v1, mode: 'merge' } });
+		const [older] = await runNode({ resource: 'object', operation: 'getTags', bucket: bucketParam(bucket), key: 'doc.txt', options: { versionId: versions.v1 } });
+		expect(older.json.tags).toEqual({ keep: '1', added: '2' });
 		const [latest] = await runNode({ resource: 'object', operation: 'getTags', bucket: bucketParam(bucket), key: 'doc.txt' });
 		expect(latest.json.tags).toEqual({});
 	});

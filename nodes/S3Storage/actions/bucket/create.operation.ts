@@ -32,6 +32,14 @@ const properties: INodeProperties[] = [
 		},
 		concurrencyOption,
 		{
+			displayName: 'Object Lock',
+			name: 'objectLock',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether objects in the bucket can be locked (retention, legal hold). Turns on versioning, and cannot be turned off later.',
+		},
+		{
 			displayName: 'Region',
 			name: 'region',
 			type: 'string',
@@ -66,7 +74,7 @@ export async function execute(
 			description: 'Use the existing bucket, or choose another name. Bucket > Get tells whether a bucket exists.',
 		});
 	}
-	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL };
+	const options = this.getNodeParameter('options', itemIndex, {}) as { acl?: BucketCannedACL; objectLock?: boolean };
 	const region = getText.call(this, 'options.region', itemIndex, 'Region').trim() || connection.resolved.region;
 	// us-east-1 is S3's default location and must not be sent as a constraint; "auto" is R2/GCS's.
 	const needsConstraint = region && region !== 'us-east-1' && region !== 'auto';
@@ -75,8 +83,9 @@ export async function execute(
 			Bucket: bucket,
 			ACL: options.acl && options.acl !== 'private' ? options.acl : undefined,
 			CreateBucketConfiguration: needsConstraint ? { LocationConstraint: region as never } : undefined,
+			ObjectLockEnabledForBucket: options.objectLock === true || undefined,
 		}),
 		{ action: 'create', bucket, itemIndex },
 	);
-	return [{ json: compact({ bucket, created: true, region, location: output.Location }) }];
+	return [{ json: compact({ bucket, created: true, region, location: output.Location, objectLock: options.objectLock === true || undefined }) }];
 }

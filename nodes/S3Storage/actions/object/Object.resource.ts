@@ -5,13 +5,19 @@ import * as del from './delete.operation';
 import * as deleteMany from './deleteMany.operation';
 import * as deleteTags from './deleteTags.operation';
 import * as download from './download.operation';
+import * as getAcl from './getAcl.operation';
+import * as getLegalHold from './getLegalHold.operation';
 import * as getMany from './getMany.operation';
 import * as getManyVersions from './getManyVersions.operation';
 import * as getMetadata from './getMetadata.operation';
 import * as getPresignedUrl from './getPresignedUrl.operation';
+import * as getRetention from './getRetention.operation';
 import * as getTags from './getTags.operation';
 import * as move from './move.operation';
 import * as read from './read.operation';
+import * as setAcl from './setAcl.operation';
+import * as setLegalHold from './setLegalHold.operation';
+import * as setRetention from './setRetention.operation';
 import * as setTags from './setTags.operation';
 import * as transfer from './transfer.operation';
 import * as upload from './upload.operation';
@@ -24,13 +30,19 @@ export {
 	deleteMany,
 	deleteTags,
 	download,
+	getAcl,
+	getLegalHold,
 	getMany,
 	getManyVersions,
 	getMetadata,
 	getPresignedUrl,
+	getRetention,
 	getTags,
 	move,
 	read,
+	setAcl,
+	setLegalHold,
+	setRetention,
 	setTags,
 	transfer,
 	upload,
@@ -78,6 +90,18 @@ export const description: INodeProperties[] = [
 				action: 'Download an object',
 			},
 			{
+				name: 'Get ACL',
+				value: 'getAcl',
+				description: 'Get an object\'s access control list: its owner and who may read or change it',
+				action: 'Get the ACL of an object',
+			},
+			{
+				name: 'Get Legal Hold',
+				value: 'getLegalHold',
+				description: 'Get whether an object (version) is under a legal hold (buckets with Object Lock)',
+				action: 'Get the legal hold of an object',
+			},
+			{
 				name: 'Get Many',
 				value: 'getMany',
 				description:
@@ -105,6 +129,12 @@ export const description: INodeProperties[] = [
 				action: 'Get a presigned URL for an object',
 			},
 			{
+				name: 'Get Retention',
+				value: 'getRetention',
+				description: 'Get an object\'s retention: its mode and the date until which it cannot be deleted (buckets with Object Lock)',
+				action: 'Get the retention of an object',
+			},
+			{
 				name: 'Get Tags',
 				value: 'getTags',
 				description: 'Get the tags (key/value pairs) of an object',
@@ -125,9 +155,27 @@ export const description: INodeProperties[] = [
 				action: 'Read an object',
 			},
 			{
+				name: 'Set ACL',
+				value: 'setAcl',
+				description: 'Replace an object\'s access control list with a canned ACL (e.g. Public Read) or custom grants',
+				action: 'Set the ACL of an object',
+			},
+			{
+				name: 'Set Legal Hold',
+				value: 'setLegalHold',
+				description: 'Put a legal hold on an object (version) so it cannot be deleted, or lift it (buckets with Object Lock)',
+				action: 'Set the legal hold of an object',
+			},
+			{
+				name: 'Set Retention',
+				value: 'setRetention',
+				description: 'Keep an object (version) from being deleted or overwritten until a date, in Governance or Compliance mode (buckets with Object Lock)',
+				action: 'Set the retention of an object',
+			},
+			{
 				name: 'Set Tags',
 				value: 'setTags',
-				description: 'Replace all tags of an object with the given ones',
+				description: 'Replace all tags of an object with the given ones, or merge them into its tags',
 				action: 'Set the tags of an object',
 			},
 			{
@@ -166,13 +214,19 @@ export const description: INodeProperties[] = [
 	...deleteMany.description,
 	...deleteTags.description,
 	...download.description,
+	...getAcl.description,
+	...getLegalHold.description,
 	...getMany.description,
 	...getManyVersions.description,
 	...getMetadata.description,
 	...getPresignedUrl.description,
+	...getRetention.description,
 	...getTags.description,
 	...move.description,
 	...read.description,
+	...setAcl.description,
+	...setLegalHold.description,
+	...setRetention.description,
 	...setTags.description,
 	...transfer.description,
 	...upload.description,

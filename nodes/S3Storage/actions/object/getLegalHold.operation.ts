@@ -1,0 +1,35 @@
+import { GetObjectLegalHoldCommand } from '@aws-sdk/client-s3';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { unlessNoLock } from '../../helpers/objectControls';
+import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
+import type { S3Connection } from '../../transport';
+import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+
+const properties: INodeProperties[] = [
+	bucketLocator,
+	objectKeyField,
+	optionsCollection([concurrencyOption, versionIdOption]),
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['object'], operation: ['getLegalHold'] } }, properties);
+
+/** An object that never had a legal hold reads as OFF, as S3 treats it. */
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	connection: S3Connection,
+): Promise<INodeExecutionData[]> {
+	const bucket = getBucket.call(this, connection, itemIndex);
+	const key = getKey.call(this, itemIndex);
+	const versionId = getVersionId.call(this, itemIndex);
+	const output = await unlessNoLock(
+		connection.send(new GetObjectLegalHoldCommand({ Bucket: bucket, Key: key, VersionId: versionId }), {
+			action: 'read the legal hold of',
+			bucket,
+			key,
+			itemIndex,
+		}),
+	);
+	return [{ json: compact({ bucket, key, versionId, legalHold: output?.LegalHold?.Status ?? 'OFF' }) }];
+}
