@@ -93,6 +93,15 @@ describe('S3 codes', () => {
 		expect(described.description).not.toMatch(/keys were accepted/);
 	});
 
+	it('a refused delete also points to Object Lock (a retention or legal hold is answered with AccessDenied), other actions do not', () => {
+		for (const endpoint of [undefined, 'http://127.0.0.1:7480']) {
+			const refusedDelete = describeS3Error(s3('AccessDenied', 403), { action: 'delete', bucket: 'b', key: 'k', endpoint });
+			expect(refusedDelete.description).toMatch(/retention or legal hold .* Get Retention and Get Legal Hold/);
+			const refusedList = describeS3Error(s3('AccessDenied', 403), { ...bucketOnly, endpoint });
+			expect(refusedList.description).not.toMatch(/legal hold/);
+		}
+	});
+
 	it('names the storage class a server does not offer', () => {
 		const rgwAnswer = describeS3Error(s3('InvalidArgument', 400), { ...object, storageClass: 'GLACIER' });
 		expect(rgwAnswer.message).toBe('Could not upload object "k" in bucket "b": the server does not offer storage class "GLACIER" (InvalidArgument, HTTP 400)');

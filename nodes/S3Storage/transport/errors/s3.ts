@@ -240,19 +240,25 @@ function describeKnownCode(
 			};
 		case 'AccessDenied':
 		case 'Forbidden':
-		case 'AllAccessDisabled':
+		case 'AllAccessDisabled': {
+			// Object Lock refuses deletes with AccessDenied too: a retention or legal hold looks like a missing permission.
+			const lockHint = /^delete/.test(context.action)
+				? ' In a bucket with Object Lock, a retention or legal hold on the object (version) also refuses the delete: check it with Object > Get Retention and Get Legal Hold.'
+				: '';
 			if (!isAwsEndpoint(context.endpoint)) {
 				// Ceph RGW with STS (and others) answer a wrong secret or an unknown key with AccessDenied too.
 				return {
 					message: `Access denied: the credential may not ${doing(context, subject)} (either its keys are wrong or unknown to the server, or they lack permission)`,
 					description:
-						'This server answers AccessDenied both for keys it does not accept and for a missing permission. Check "Access Key ID" and "Secret Access Key" in the credential (no spaces or line breaks); if they are right, grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).',
+						'This server answers AccessDenied both for keys it does not accept and for a missing permission. Check "Access Key ID" and "Secret Access Key" in the credential (no spaces or line breaks); if they are right, grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).' +
+						lockHint,
 				};
 			}
 			return {
 				message: `Access denied: the credential may not ${doing(context, subject)}`,
-				description: 'The keys were accepted but lack permission. Grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).',
+				description: 'The keys were accepted but lack permission. Grant the matching s3: action on this bucket to the key\'s user or role (or check the bucket policy).' + lockHint,
 			};
+		}
 		case 'ExpiredToken':
 		case 'TokenRefreshRequired':
 		case 'InvalidToken':
