@@ -60,7 +60,7 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				description: 'Permanently delete a bucket (refused if it holds objects, unless told to empty it)',
-				action: 'Delete a bucket',
+				action: 'Delete a bucket permanently',
 			},
 			{
 				name: 'Delete CORS Rules',

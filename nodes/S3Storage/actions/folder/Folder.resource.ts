@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				description: 'Permanently delete a folder and every object under it; reports how many were deleted',
-				action: 'Delete a folder',
+				action: 'Delete a folder and everything in it permanently',
 			},
 			{
 				name: 'Get Many',

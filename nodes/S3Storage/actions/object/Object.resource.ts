@@ -69,13 +69,13 @@ export const description: INodeProperties[] = [
 				name: 'Delete',
 				value: 'delete',
 				description: 'Permanently delete an object by key (or one version of it, by version ID)',
-				action: 'Delete an object',
+				action: 'Delete an object permanently',
 			},
 			{
 				name: 'Delete Many',
 				value: 'deleteMany',
 				description: 'Permanently delete a list of objects by key, in batches of up to 1,000; reports for each key whether it was deleted',
-				action: 'Delete many objects',
+				action: 'Delete many objects permanently',
 			},
 			{
 				name: 'Delete Tags',
@@ -87,7 +87,7 @@ export const description: INodeProperties[] = [
 				name: 'Download',
 				value: 'download',
 				description: 'Download an object (or a byte range or version of it) into a binary field, streamed, any size',
-				action: 'Download an object',
+				action: 'Download an object as a file',
 			},
 			{
 				name: 'Get ACL',
@@ -119,7 +119,7 @@ export const description: INodeProperties[] = [
 				value: 'getMetadata',
 				description:
 					'Get an object\'s size, content type, ETag, last modified, storage class, version and user metadata without downloading it; can report whether it exists',
-				action: 'Get the metadata of an object',
+				action: 'Get the size, type and metadata of an object',
 			},
 			{
 				name: 'Get Presigned URL',
@@ -145,14 +145,14 @@ export const description: INodeProperties[] = [
 				value: 'move',
 				description:
 					'Move or rename an object: copy it to the new key or bucket, then delete the original once the copy succeeded',
-				action: 'Move an object',
+				action: 'Move an object (the source is deleted after the copy)',
 			},
 			{
 				name: 'Read',
 				value: 'read',
 				description:
 					'Read a small object\'s content into the item\'s JSON as text, parsed JSON or base64 (use Download for files)',
-				action: 'Read an object',
+				action: 'Read an object\'s content as text or JSON',
 			},
 			{
 				name: 'Set ACL',
@@ -190,7 +190,7 @@ export const description: INodeProperties[] = [
 				value: 'upload',
 				description:
 					'Upload a binary file, text, base64 or JSON as an object, replacing any object with the same key unless "Do Not Overwrite" is on',
-				action: 'Upload an object',
+				action: 'Upload an object (replaces one with the same key)',
 			},
 			{
 				name: 'Upload From URL',
