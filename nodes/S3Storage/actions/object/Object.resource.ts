@@ -119,7 +119,7 @@ export const description: INodeProperties[] = [
 				value: 'getMetadata',
 				description:
 					'Get an object\'s size, content type, ETag, last modified, storage class, version and user metadata without downloading it; can report whether it exists',
-				action: 'Get the size, type and metadata of an object',
+				action: 'Get the size and metadata of an object',
 			},
 			{
 				name: 'Get Presigned URL',
@@ -145,14 +145,14 @@ export const description: INodeProperties[] = [
 				value: 'move',
 				description:
 					'Move or rename an object: copy it to the new key or bucket, then delete the original once the copy succeeded',
-				action: 'Move an object (the source is deleted after the copy)',
+				action: 'Move an object and delete the source',
 			},
 			{
 				name: 'Read',
 				value: 'read',
 				description:
 					'Read a small object\'s content into the item\'s JSON as text, parsed JSON or base64 (use Download for files)',
-				action: 'Read an object\'s content as text or JSON',
+				action: 'Read the content of an object as text or JSON',
 			},
 			{
 				name: 'Set ACL',
@@ -190,7 +190,7 @@ export const description: INodeProperties[] = [
 				value: 'upload',
 				description:
 					'Upload a binary file, text, base64 or JSON as an object, replacing any object with the same key unless "Do Not Overwrite" is on',
-				action: 'Upload an object (replaces one with the same key)',
+				action: 'Upload or replace an object',
 			},
 			{
 				name: 'Upload From URL',
