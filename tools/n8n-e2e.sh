@@ -12,7 +12,8 @@
 #  a2. examples/ai-agent-tools.json through n8n's AI Agent against a scripted model on loopback
 #     (tools/n8n-e2e-agent.sh, in this n8n folder with the package already installed);
 #  b. `n8n start` on 127.0.0.1, drive the editor with playwright-core + /usr/bin/chromium
-#     (node panel, resource/operation pickers, credential form, a run from the editor),
+#     (node panel, resource/operation pickers, credential form, a run from the editor, and on
+#     Ceph RGW the event trigger's "Listen for test event" fed by a real bucket notification),
 #     screenshots to docs/screenshots/, and fail on n8n log lines about the package;
 #  c. n8n's community-package scanner, run offline on the tarball and the source.
 #
@@ -144,6 +145,8 @@ if [ -n "${S3_TEST_ENDPOINT:-}" ]; then
 	export E2E_S3_ACCESS_KEY_ID=${S3_TEST_ACCESS_KEY_ID:?S3_TEST_ACCESS_KEY_ID is required with S3_TEST_ENDPOINT}
 	export E2E_S3_SECRET_ACCESS_KEY=${S3_TEST_SECRET_ACCESS_KEY:?S3_TEST_SECRET_ACCESS_KEY is required with S3_TEST_ENDPOINT}
 	export E2E_S3_FORCE_PATH_STYLE=${S3_TEST_FORCE_PATH_STYLE:-true}
+	# Ceph RGW pushes bucket notifications over HTTP: the editor then listens for a real test event.
+	[ "${S3_TEST_SERVER:-}" = rgw ] && export E2E_EVENTS=1
 	log "S3 server: $E2E_S3_ENDPOINT (from S3_TEST_ENDPOINT)"
 else
 	S3_DIR=$WORK/s3rver

@@ -11,7 +11,8 @@
 //      exactly the ones displayOptions allow, one screenshot per mode; n8n's credential test
 //      passes on the saved credential, which is closed unsaved and checked unchanged afterwards;
 //   5. every resource/operation pair selected in the panel shows the fields it should;
-//   6. the package's trigger node: its fields, and "Fetch Test Event" returns the seeded object;
+//   6. the package's trigger nodes: their fields; "Fetch Test Event" returns the seeded object, and
+//      on Ceph RGW "Listen for test event" receives an upload through a real bucket notification;
 //   7. every other imported workflow opens with its S3 Storage nodes known and without issues.
 // env: BASE_URL, E2E_OWNER_EMAIL, E2E_OWNER_PASSWORD, E2E_SCREENSHOTS, E2E_BROWSER_HOME,
 //      E2E_MANIFEST, E2E_EDITOR_TEXT, E2E_EDITOR_BUCKET, E2E_S3_* (the imported credential's data),
@@ -44,6 +45,7 @@ const FAIL_SHOTS = process.env.E2E_FAIL_SHOTS ?? SHOTS;
 const BROWSER_HOME = env('E2E_BROWSER_HOME');
 const manifest = JSON.parse(fs.readFileSync(env('E2E_MANIFEST'), 'utf8'));
 const TIMEOUT = 30_000;
+const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..', '..', '..');
 
 const problems = [];
 const passed = [];
@@ -500,9 +502,72 @@ await step('all operations', async () => {
 	await closeNode();
 });
 
-// ------------------------------------------------------------------ 6. the trigger node
-// A workflow of the harness with the package's polling trigger: its panel shows the fields its
-// description allows, and "Fetch Test Event" (a manual poll) returns the seeded object.
+// ------------------------------------------------------------------ 6. the trigger nodes
+const EVENT_TRIGGER_TYPE = `${PACKAGE_NAME}.s3StorageEventTrigger`;
+
+/** The bucket's notification configurations this run's triggers made (their ids start with n8n-). */
+async function triggerNotifications(s3, bucket) {
+	const { GetBucketNotificationConfigurationCommand } = s3.sdk;
+	const answer = await s3.client.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+	return [...(answer.TopicConfigurations ?? []), ...(answer.QueueConfigurations ?? []), ...(answer.LambdaFunctionConfigurations ?? [])]
+		.map((c) => c.Id ?? '')
+		.filter((id) => id.startsWith('n8n-'));
+}
+
+async function until(what, check, timeoutMs) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`waited ${timeoutMs / 1000} s for ${what}`);
+		await page.waitForTimeout(500);
+	}
+}
+
+/**
+ * "Listen for test event" on the event trigger, as a user does it: n8n registers the node's test
+ * webhook URL (the node creates a topic pushing there and a bucket notification), an upload
+ * arrives in the output panel, and n8n's removal of the test webhook leaves no notification behind.
+ * Needs a server that pushes notifications over HTTP (Ceph RGW: E2E_EVENTS=1).
+ */
+async function listenForTestEvent(node, fieldCount) {
+	if (process.env.E2E_EVENTS !== '1') {
+		notes.push(`trigger ${node.type}: ${fieldCount} fields as displayOptions say; "Listen for test event" not exercised: this S3 server pushes no bucket notifications (run on Ceph RGW)`);
+		return;
+	}
+	const require = createRequire(path.join(REPO_ROOT, 'package.json'));
+	const sdk = require('@aws-sdk/client-s3');
+	const s3 = {
+		sdk,
+		client: new sdk.S3Client({
+			endpoint: env('E2E_S3_ENDPOINT'),
+			region: env('E2E_S3_REGION'),
+			forcePathStyle: process.env.E2E_S3_FORCE_PATH_STYLE !== 'false',
+			credentials: { accessKeyId: env('E2E_S3_ACCESS_KEY_ID'), secretAccessKey: env('E2E_S3_SECRET_ACCESS_KEY') },
+		}),
+	};
+	const bucket = node.parameters.bucket.value;
+	const before = await triggerNotifications(s3, bucket);
+	if (before.length) throw new Error(`bucket ${bucket} already has trigger notifications ${before.join(', ')}`);
+	await page.getByTestId('node-execute-button').first().click();
+	const made = await until('n8n to register the test webhook (a notification on the bucket)', () => triggerNotifications(s3, bucket).then((ids) => ids.length && ids), 30_000);
+	const key = `${node.parameters.prefix}editor-${Date.now()}.txt`;
+	await s3.client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: 'a test event from the editor', ContentType: 'text/plain' }));
+	const output = page.getByTestId('output-panel');
+	await output.getByText(key, { exact: false }).first().waitFor({ timeout: 60_000 });
+	const outputText = await output.innerText();
+	if (!/created/.test(outputText)) fail('event trigger output', `the output panel shows ${key} but not the event "created"`);
+	await page.waitForTimeout(500);
+	await shot('n8n-event-trigger-panel.png');
+	await until('n8n to remove the test webhook (no notification left on the bucket)', () => triggerNotifications(s3, bucket).then((ids) => ids.length === 0), 30_000);
+	notes.push(
+		`trigger ${node.type}: ${fieldCount} fields as displayOptions say; "Listen for test event" registered ${made.join(', ')}, the upload of ${key} reached the output panel, and the notification was gone afterwards`,
+	);
+}
+
+// Each workflow of the harness with one of the package's triggers: its panel shows the fields its
+// description allows; the polling trigger's "Fetch Test Event" (a manual poll) returns the seeded
+// object, the event trigger's "Listen for test event" receives a real upload's notification.
 const triggerEntries = manifest.filter((entry) => entry.trigger.startsWith(`${PACKAGE_NAME}.`));
 for (const entry of triggerEntries) {
 	await step(`trigger node (${path.basename(entry.source)})`, async () => {
@@ -514,13 +579,17 @@ for (const entry of triggerEntries) {
 		await checkCanvasNodes('trigger canvas', workflow);
 		const parameters = await openNode(node.name);
 		const shown = await compareFields(`trigger panel`, parameters, description.properties, node.parameters, description);
-		await page.getByTestId('node-execute-button').first().click();
-		const output = page.getByTestId('output-panel');
-		const expected = process.env.E2E_TRIGGER_EXPECT ?? 'imports/orders.csv';
-		await output.getByText(expected, { exact: false }).first().waitFor({ timeout: 60_000 });
-		await page.waitForTimeout(500);
-		await shot('n8n-trigger-panel.png');
-		notes.push(`trigger ${node.type}: ${shown.size} fields as displayOptions say; Fetch Test Event returned ${expected}`);
+		if (node.type === EVENT_TRIGGER_TYPE) {
+			await listenForTestEvent(node, shown.size);
+		} else {
+			await page.getByTestId('node-execute-button').first().click();
+			const output = page.getByTestId('output-panel');
+			const expected = process.env.E2E_TRIGGER_EXPECT ?? 'imports/orders.csv';
+			await output.getByText(expected, { exact: false }).first().waitFor({ timeout: 60_000 });
+			await page.waitForTimeout(500);
+			await shot('n8n-trigger-panel.png');
+			notes.push(`trigger ${node.type}: ${shown.size} fields as displayOptions say; Fetch Test Event returned ${expected}`);
+		}
 		await closeNode();
 	});
 }
