@@ -129,3 +129,13 @@ export const doNotOverwriteOption: INodeProperties = {
 	description:
 		'Whether to fail instead of replacing an object that already exists under the key (sent as If-None-Match: *; the check is atomic on the server)',
 };
+
+export const ifMatchOption: INodeProperties = {
+	displayName: 'Only If Unchanged (ETag)',
+	name: 'ifMatch',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. "9b2cf535f27731c974343645a3985328"',
+	description:
+		'Replace the object only while its ETag is still this one (e.g. the "etag" an earlier Read or Get Metadata gave), so a change made by someone else in between is not overwritten: the upload then fails and nothing is written. "*" writes only if an object exists under the key. Sent as If-Match and checked atomically by servers that support conditional writes (Amazon S3, MinIO, Ceph RGW); for multipart uploads the node also checks it before starting and before completing.',
+};
