@@ -137,5 +137,5 @@ export const ifMatchOption: INodeProperties = {
 	default: '',
 	placeholder: 'e.g. "9b2cf535f27731c974343645a3985328"',
 	description:
-		'Replace the object only while its ETag is still this one (e.g. the "etag" an earlier Read or Get Metadata gave), so a change made by someone else in between is not overwritten: the upload then fails and nothing is written. "*" writes only if an object exists under the key. Sent as If-Match and checked atomically by servers that support conditional writes (Amazon S3, MinIO, Ceph RGW); for multipart uploads the node also checks it before starting and before completing.',
+		'Replace the object only while its ETag is still this one (e.g. the "etag" an earlier Read or Get Metadata gave), so a change made by someone else in between is not overwritten: the upload then fails and nothing is written. "*" writes only if an object exists under the key. Sent as If-Match, which Amazon S3 and Ceph RGW check atomically; servers without conditional writes ignore it and replace the object. Multipart uploads (larger than Part Size) are also checked before they start and before they complete.',
 };
