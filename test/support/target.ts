@@ -43,6 +43,12 @@ export function capabilities(target = getTarget()) {
 		versioning: real,
 		taggingOnUpload: real,
 		sts: target.server === 'rgw' || target.server === 'minio' || target.server === 'aws',
+		/** Encrypts with customer-provided keys (SSE-C) on upload, and refuses reads without the key. */
+		customerKeys: target.server === 'rgw' || target.server === 'minio' || target.server === 'aws',
+		/** Copies objects encrypted with a customer key, into one too (Ceph RGW 16 refuses the first and ignores the second). */
+		customerKeyCopies: target.server === 'minio' || target.server === 'aws',
+		/** Enforces If-Match on PutObject (s3rver ignores it). */
+		conditionalWrites: real,
 	};
 }
 

@@ -13,7 +13,8 @@ import type {
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { UploadParams } from '../transport';
+import { quotedEtag, type UploadParams } from '../transport';
+import { customerKeyParams } from './customerKey';
 
 export interface MetadataEntries {
 	entries?: Array<{ name?: string; value?: string }>;
@@ -33,6 +34,10 @@ export interface WriteOptions {
 	metadata?: MetadataEntries;
 	tags?: TagEntries;
 	doNotOverwrite?: boolean;
+	/** Upload only: the ETag the object must still have (If-Match). */
+	ifMatch?: string;
+	/** Customer-provided encryption key (SSE-C). */
+	customerKey?: string;
 }
 
 const HEADER_TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
@@ -123,9 +128,31 @@ export function placementParams(options: WriteOptions): Pick<PutObjectCommandInp
 	};
 }
 
+/** The If-Match condition, quoted as S3 sends ETags ("*" as it is); refused when it contradicts Do Not Overwrite. */
+export function ifMatchOf(this: IExecuteFunctions, itemIndex: number, options: WriteOptions): string | undefined {
+	const given = typeof options.ifMatch === 'string' ? options.ifMatch.trim() : options.ifMatch === undefined ? '' : String(options.ifMatch);
+	if (!given) return undefined;
+	if (options.doNotOverwrite) {
+		throw new NodeOperationError(this.getNode(), '"Only If Unchanged (ETag)" and "Do Not Overwrite" cannot both be set', {
+			itemIndex,
+			description: 'One asks for an existing object with that ETag, the other for no object at all: keep the one you mean.',
+		});
+	}
+	if (given === '*') return given;
+	if (!/^(W\/)?"?[^\s"]+"?$/.test(given)) {
+		throw new NodeOperationError(this.getNode(), `"${given}" is not an ETag`, {
+			itemIndex,
+			description: 'Give one ETag as Read or Get Metadata output it, e.g. "9b2cf535f27731c974343645a3985328" (the quotes are optional), or "*".',
+		});
+	}
+	return quotedEtag(given.replace(/^W\//, ''));
+}
+
 /** Every upload option as upload parameters; the tags travel as a tag set (the transport writes the header). */
 export function writeParams(this: IExecuteFunctions, itemIndex: number, options: WriteOptions): Partial<UploadParams> {
 	return {
+		...customerKeyParams(this.getNode(), options.customerKey, 'Customer Key (SSE-C)', itemIndex),
+		IfMatch: ifMatchOf.call(this, itemIndex, options),
 		...placementParams(options),
 		CacheControl: options.cacheControl?.trim() || undefined,
 		ContentDisposition: options.contentDisposition?.trim() || undefined,

@@ -16,14 +16,27 @@ import {
 
 import type { S3Connection } from './connection';
 import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, partSizeFor } from './constants';
+import { CustomerKeyIgnoredError } from './errors';
 import { quotedEtag } from './integrity';
 import { MultipartUpload } from './multipart';
 
 /** Destination settings a copy may set; the metadata fields apply only when metadata is replaced. */
 export type CopyDestinationSettings = Pick<
 	CopyObjectCommandInput,
-	'ACL' | 'StorageClass' | 'ServerSideEncryption' | 'SSEKMSKeyId' | 'ContentType' | 'Metadata' | 'CacheControl' | 'ContentDisposition'
+	| 'ACL'
+	| 'StorageClass'
+	| 'ServerSideEncryption'
+	| 'SSEKMSKeyId'
+	| 'SSECustomerAlgorithm'
+	| 'SSECustomerKey'
+	| 'ContentType'
+	| 'Metadata'
+	| 'CacheControl'
+	| 'ContentDisposition'
 >;
+
+/** The customer-provided key (SSE-C) the source object is encrypted with. */
+export type CopySourceEncryption = Pick<CopyObjectCommandInput, 'CopySourceSSECustomerAlgorithm' | 'CopySourceSSECustomerKey'>;
 
 export interface CopyParams {
 	sourceBucket: string;
@@ -36,6 +49,7 @@ export interface CopyParams {
 	/** Replace the object's metadata (content type, user metadata, cache control, disposition) with `settings`'. */
 	replaceMetadata: boolean;
 	settings: CopyDestinationSettings;
+	sourceEncryption?: CopySourceEncryption;
 }
 
 export interface CopyTuning {
@@ -65,30 +79,58 @@ export function copySourceOf(bucket: string, key: string, versionId?: string): s
 export async function copyObject(connection: S3Connection, params: CopyParams, tuning: CopyTuning, itemIndex?: number): Promise<CopyResult> {
 	const { sourceBucket, sourceKey, bucket, key, replaceMetadata, settings } = params;
 	const sourceVersionId = params.sourceVersionId || undefined;
-	const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex };
-	const context = { action: 'copy to', bucket, key, itemIndex, storageClass: settings.StorageClass };
+	const sourceEncryption = params.sourceEncryption?.CopySourceSSECustomerKey ? params.sourceEncryption : {};
+	const customerKeys = sourceEncryption.CopySourceSSECustomerKey !== undefined || settings.SSECustomerKey !== undefined;
+	const sourceContext = { action: 'copy', bucket: sourceBucket, key: sourceKey, itemIndex, customerKey: sourceEncryption.CopySourceSSECustomerKey !== undefined };
+	const context = { action: 'copy to', bucket, key, itemIndex, storageClass: settings.StorageClass, ...(customerKeys ? { customerKey: settings.SSECustomerKey !== undefined } : {}) };
 	const threshold = tuning.multipartThreshold ?? MAX_COPY_OBJECT_SIZE;
 	// A size known from a listing spares a small object's HeadObject (one request per copy instead of two).
 	const head = params.knownSize !== undefined && params.knownSize <= threshold
 		? undefined
-		: await connection.send(new HeadObjectCommand({ Bucket: sourceBucket, Key: sourceKey, VersionId: sourceVersionId }), sourceContext);
+		: await connection.send(
+				new HeadObjectCommand({
+					Bucket: sourceBucket,
+					Key: sourceKey,
+					VersionId: sourceVersionId,
+					// The source's key: a HEAD of an object encrypted with one needs it (as SSECustomer*, not CopySource*).
+					SSECustomerAlgorithm: sourceEncryption.CopySourceSSECustomerAlgorithm,
+					SSECustomerKey: sourceEncryption.CopySourceSSECustomerKey,
+				}),
+				sourceContext,
+			);
 	const size = head ? (head.ContentLength ?? 0) : (params.knownSize ?? 0);
 	const copySource = copySourceOf(sourceBucket, sourceKey, sourceVersionId);
 	const destination = replaceMetadata
 		? settings
-		: { ACL: settings.ACL, StorageClass: settings.StorageClass, ServerSideEncryption: settings.ServerSideEncryption, SSEKMSKeyId: settings.SSEKMSKeyId };
+		: {
+				ACL: settings.ACL,
+				StorageClass: settings.StorageClass,
+				ServerSideEncryption: settings.ServerSideEncryption,
+				SSEKMSKeyId: settings.SSEKMSKeyId,
+				SSECustomerAlgorithm: settings.SSECustomerAlgorithm,
+				SSECustomerKey: settings.SSECustomerKey,
+			};
 
 	if (!head || size <= threshold) {
 		let output;
 		try {
 			output = await connection.client.send(
-				new CopyObjectCommand({ Bucket: bucket, Key: key, CopySource: copySource, MetadataDirective: replaceMetadata ? 'REPLACE' : 'COPY', ...destination }),
+				new CopyObjectCommand({
+					Bucket: bucket,
+					Key: key,
+					CopySource: copySource,
+					MetadataDirective: replaceMetadata ? 'REPLACE' : 'COPY',
+					...destination,
+					...sourceEncryption,
+				}),
 				{ abortSignal: connection.signal },
 			);
 		} catch (error) {
 			// A missing key here is the source (deleted since the HEAD); anything else concerns the destination.
 			return connection.fail(error, (error as { name?: string }).name === 'NoSuchKey' ? sourceContext : context);
 		}
+		// A server without SSE-C on copies may store the copy unencrypted and say nothing: that must not pass as success.
+		if (settings.SSECustomerKey !== undefined && !output.SSECustomerAlgorithm) connection.fail(new CustomerKeyIgnoredError(), context);
 		return { etag: quotedEtag(output.CopyObjectResult?.ETag), versionId: output.VersionId, sourceVersionId: output.CopySourceVersionId ?? head?.VersionId, size, parts: 0 };
 	}
 
@@ -113,7 +155,12 @@ export async function copyObject(connection: S3Connection, params: CopyParams, t
 			tagSet = tagging?.TagSet ?? [];
 		}
 	}
-	const multipart = new MultipartUpload(connection, { Bucket: bucket, Key: key }, context, tagSet);
+	const multipart = new MultipartUpload(
+		connection,
+		{ Bucket: bucket, Key: key, SSECustomerAlgorithm: destination.SSECustomerAlgorithm, SSECustomerKey: destination.SSECustomerKey },
+		context,
+		tagSet,
+	);
 	const stopOnCancel = connection.onCancel(() => multipart.stop.abort());
 	const partSize = partSizeFor(size, tuning.partSize ?? DEFAULT_COPY_PART_SIZE, MAX_COPY_OBJECT_SIZE);
 	const partCount = Math.ceil(size / partSize);
@@ -131,6 +178,9 @@ export async function copyObject(connection: S3Connection, params: CopyParams, t
 					CopySource: copySource,
 					CopySourceRange: `bytes=${start}-${end}`,
 					CopySourceIfMatch: head.ETag,
+					SSECustomerAlgorithm: destination.SSECustomerAlgorithm,
+					SSECustomerKey: destination.SSECustomerKey,
+					...sourceEncryption,
 				}),
 				{ abortSignal: signal },
 			);

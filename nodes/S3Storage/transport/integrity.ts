@@ -62,3 +62,13 @@ export function quotedEtag(etag: string | undefined): string | undefined {
 	const bare = etag?.trim().replace(/^"|"$/g, '');
 	return bare ? `"${bare}"` : undefined;
 }
+
+/**
+ * An If-Match ETag as the server compares it on writes. Amazon S3 takes the quoted form; Ceph RGW 16
+ * compares the header byte for byte with the ETag it stores, which has no quotes, so a quoted one
+ * never matches there (MinIO strips quotes, so takes either): elsewhere the bare value goes out.
+ */
+export function ifMatchOnWire(etag: string | undefined, isAws: boolean): string | undefined {
+	if (!etag || etag === '*') return etag;
+	return isAws ? quotedEtag(etag) : etag.replace(/^"|"$/g, '');
+}

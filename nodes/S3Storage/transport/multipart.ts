@@ -5,7 +5,8 @@
  * aborted with retries, and when even that fails the error names the upload ID and how to remove it.
  * "Do not overwrite" holds on every server: the key is checked before creating and again before
  * completing (Ceph RGW 16 ignores If-None-Match on CompleteMultipartUpload), and the header is kept
- * for the servers that enforce it atomically (AWS, MinIO, R2).
+ * for the servers that enforce it atomically (AWS, MinIO, R2). "Only if unchanged" (If-Match) is
+ * checked the same way: Ceph RGW 16 ignores If-Match on CompleteMultipartUpload too.
  */
 import {
 	AbortMultipartUploadCommand,
@@ -20,8 +21,8 @@ import {
 import type { NodeApiError } from 'n8n-workflow';
 
 import type { S3Connection } from './connection';
-import type { S3ErrorContext } from './errors';
-import { quotedEtag } from './integrity';
+import { CustomerKeyIgnoredError, type S3ErrorContext } from './errors';
+import { ifMatchOnWire, quotedEtag } from './integrity';
 import { runPool } from './pool';
 
 export interface MultipartResult {
@@ -35,7 +36,7 @@ type Target = Pick<
 	'Bucket' | 'Key' | 'ExpectedBucketOwner' | 'SSECustomerAlgorithm' | 'SSECustomerKey' | 'SSECustomerKeyMD5' | 'RequestPayer'
 >;
 
-/** The answer S3 gives when a conditional write finds the key taken; worded by the error table. */
+/** The answer S3 gives when a conditional write's condition fails (key taken, ETag changed); worded by the error table. */
 export function keyTakenError(): Error {
 	return Object.assign(new Error('PreconditionFailed'), { name: 'PreconditionFailed', $metadata: { httpStatusCode: 412 } });
 }
@@ -49,7 +50,7 @@ export class MultipartUpload {
 
 	constructor(
 		private readonly connection: S3Connection,
-		params: CreateMultipartUploadCommandInput & { IfNoneMatch?: string },
+		params: CreateMultipartUploadCommandInput & { IfNoneMatch?: string; IfMatch?: string },
 		private readonly context: S3ErrorContext,
 		private readonly tags: Tag[] = [],
 	) {
@@ -63,25 +64,43 @@ export class MultipartUpload {
 			RequestPayer: params.RequestPayer,
 		};
 		this.doNotOverwrite = params.IfNoneMatch === '*';
+		this.ifMatch = params.IfMatch || undefined;
 	}
 
 	readonly doNotOverwrite: boolean;
+	/** The ETag the object must still have ("*": any object), quoted. */
+	readonly ifMatch: string | undefined;
 
-	/** Refuses, as S3 would with If-None-Match, when the key already holds an object. */
+	/** Refuses, as S3 would with If-None-Match or If-Match, when the key holds an object, or not the one expected. */
 	async assertKeyFree(): Promise<void> {
-		if (!this.doNotOverwrite) return;
+		if (!this.doNotOverwrite && !this.ifMatch) return;
+		const customerKey = this.target.SSECustomerKey !== undefined;
 		const head = await this.connection.send(
-			new HeadObjectCommand({ Bucket: this.target.Bucket, Key: this.target.Key, ExpectedBucketOwner: this.target.ExpectedBucketOwner }),
-			this.context,
+			new HeadObjectCommand({
+				Bucket: this.target.Bucket,
+				Key: this.target.Key,
+				ExpectedBucketOwner: this.target.ExpectedBucketOwner,
+				// An object encrypted with the key answers a HEAD only with it.
+				SSECustomerAlgorithm: this.target.SSECustomerAlgorithm,
+				SSECustomerKey: this.target.SSECustomerKey,
+			}),
+			{ ...this.context, customerKey },
 			{ tolerate: [404], signal: this.stop.signal },
 		);
-		if (head) throw keyTakenError();
+		if (this.doNotOverwrite && head) throw keyTakenError();
+		if (this.ifMatch && (!head || (this.ifMatch !== '*' && quotedEtag(head.ETag) !== this.ifMatch))) throw keyTakenError();
+	}
+
+	/** Throws when the key was asked for and the server's answer does not confirm it (it ignored the key). */
+	assertCustomerKeyUsed(answer: { SSECustomerAlgorithm?: string } | undefined): void {
+		if (this.target.SSECustomerKey !== undefined && !answer?.SSECustomerAlgorithm) throw new CustomerKeyIgnoredError();
 	}
 
 	async create(params: CreateMultipartUploadCommandInput): Promise<void> {
 		await this.assertKeyFree();
 		const created = await this.connection.client.send(new CreateMultipartUploadCommand(params), { abortSignal: this.stop.signal });
 		this.uploadId = created.UploadId;
+		this.assertCustomerKeyUsed(created);
 	}
 
 	/** Runs `count` parts, `queueSize` at a time; the first failure stops the others at once. */
@@ -102,6 +121,7 @@ export class MultipartUpload {
 				UploadId: this.uploadId,
 				MultipartUpload: { Parts: parts },
 				IfNoneMatch: this.doNotOverwrite ? '*' : undefined,
+				IfMatch: ifMatchOnWire(this.ifMatch, this.connection.resolved.isAws),
 			}),
 			{ abortSignal: this.stop.signal },
 		);

@@ -15,6 +15,7 @@ import {
 	type CreateMultipartUploadCommandOutput,
 	PutObjectCommand,
 	type PutObjectCommandInput,
+	type PutObjectCommandOutput,
 	type Tag,
 	UploadPartCommand,
 } from '@aws-sdk/client-s3';
@@ -22,8 +23,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 
 import type { S3Connection } from './connection';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, partSizeFor } from './constants';
-import type { S3ErrorContext } from './errors';
-import { quotedEtag } from './integrity';
+import { CustomerKeyIgnoredError, type S3ErrorContext } from './errors';
+import { ifMatchOnWire, quotedEtag } from './integrity';
 import { MultipartUpload, type MultipartResult } from './multipart';
 
 export interface UploadTuning {
@@ -57,7 +58,7 @@ export type UploadParams = Omit<PutObjectCommandInput, 'Body' | 'Tagging'> & {
 
 export async function upload(connection: S3Connection, input: UploadParams, tuning: UploadTuning, given: S3ErrorContext): Promise<UploadResult> {
 	const { Body: body, tags = [], ...params } = input;
-	const context = { storageClass: params.StorageClass, ...given };
+	const context: S3ErrorContext = { storageClass: params.StorageClass, ifMatch: params.IfMatch, ...given };
 	const size = body instanceof LocalFile ? body.size : params.ContentLength;
 	const partSize = partSizeFor(size ?? 0, tuning.partSize ?? DEFAULT_PART_SIZE);
 	const queueSize = tuning.queueSize ?? DEFAULT_QUEUE_SIZE;
@@ -71,7 +72,12 @@ export async function upload(connection: S3Connection, input: UploadParams, tuni
 		} catch (error) {
 			return connection.fail(error, context);
 		}
-		const output = await connection.send(new PutObjectCommand({ ...params, Body: whole, Tagging: taggingHeaderOf(tags) }), context);
+		const output = await connection.send(
+			new PutObjectCommand({ ...params, IfMatch: ifMatchOnWire(params.IfMatch, connection.resolved.isAws), Body: whole, Tagging: taggingHeaderOf(tags) }),
+			context,
+		);
+		// A server without SSE-C support stores the object unencrypted and says nothing: that must not pass as success.
+		if (params.SSECustomerKey !== undefined && !output.SSECustomerAlgorithm) connection.fail(new CustomerKeyIgnoredError(), context);
 		return { etag: quotedEtag(output.ETag), versionId: output.VersionId };
 	}
 	return await uploadStream(connection, body as Readable, params, tags, { partSize, queueSize }, context);
@@ -99,7 +105,7 @@ async function uploadFileInParts(
 	const multipart = new MultipartUpload(connection, params, context, tags);
 	const stopOnCancel = connection.onCancel(() => multipart.stop.abort());
 	// What every request of the upload carries (bucket, key, SSE-C keys...), as lib-storage does.
-	const shared = { ...params, ContentLength: undefined, IfNoneMatch: undefined };
+	const shared = { ...params, ContentLength: undefined, IfNoneMatch: undefined, IfMatch: undefined };
 	let handle: FileHandle | undefined;
 	try {
 		handle = await open(file.path, 'r');
@@ -173,6 +179,7 @@ async function uploadStream(
 		if (command instanceof CreateMultipartUploadCommand) await multipart.assertKeyFree();
 		const output = await connection.client.send(command as never, { ...options, abortSignal: multipart.stop.signal });
 		if (command instanceof CreateMultipartUploadCommand) multipart.uploadId = (output as CreateMultipartUploadCommandOutput).UploadId;
+		if (command instanceof CreateMultipartUploadCommand || command instanceof PutObjectCommand) multipart.assertCustomerKeyUsed(output as PutObjectCommandOutput);
 		if (command instanceof CompleteMultipartUploadCommand) multipart.uploadId = undefined;
 		return output;
 	};
@@ -188,7 +195,8 @@ async function uploadStream(
 						})
 				: Reflect.get(target, property, receiver),
 	});
-	const upload = new Upload({ client, params: { ...params, Body: body }, tags, partSize, queueSize, leavePartsOnError: false });
+	const wire = { ...params, IfMatch: ifMatchOnWire(params.IfMatch, connection.resolved.isAws) };
+	const upload = new Upload({ client, params: { ...wire, Body: body }, tags, partSize, queueSize, leavePartsOnError: false });
 	try {
 		const result = await upload.done();
 		return { etag: await multipart.etagOf(result.ETag, result.VersionId), versionId: result.VersionId };

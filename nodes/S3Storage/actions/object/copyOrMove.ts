@@ -8,9 +8,11 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeOperationError } from 'n8n-workflow';
 
 import { bucketFieldValue, compact, getBucket, getKey, getText, getVersionId, resolveBucket } from '../../helpers/utils';
+import { copySourceCustomerKeyParams, customerKeyParams } from '../../helpers/customerKey';
 import { metadataOf, placementParams, type MetadataEntries, type WriteOptions } from '../../helpers/writeOptions';
 import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
+import { destinationCustomerKeyOption, sourceCustomerKeyOption } from './customerKey.descriptions';
 import { aclOption, kmsKeyIdOption, metadataOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
 const MiB = 1024 * 1024;
@@ -104,6 +106,7 @@ export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 		optionsCollection([
 			aclOption,
 			concurrencyOption,
+			destinationCustomerKeyOption,
 			kmsKeyIdOption,
 			{
 				displayName: 'Multipart Copy Above (MiB)',
@@ -131,6 +134,7 @@ export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 				description: 'Part size of a multipart copy (raised automatically if the object would need more than 10,000 parts)',
 			},
 			serverSideEncryptionOption,
+			sourceCustomerKeyOption,
 			...(kind === 'copy' ? [{ ...versionIdOption, displayName: 'Source Version ID', name: 'sourceVersionId', description: 'Copy this version of the source object instead of the current one' }] : []),
 			storageClassOption,
 		]),
@@ -138,6 +142,7 @@ export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 }
 
 interface CopyOptions extends WriteOptions {
+	sourceCustomerKey?: string;
 	multipartThresholdMiB?: number;
 	partSizeMiB?: number;
 	queueSize?: number;
@@ -166,6 +171,7 @@ export async function copyOrMoveObject(this: IExecuteFunctions, itemIndex: numbe
 
 	const settings = {
 		...placementParams(options),
+		...customerKeyParams(this.getNode(), options.customerKey, 'Destination Customer Key (SSE-C)', itemIndex),
 		...(replaceMetadata
 			? {
 					ContentType: getText.call(this, 'newContentType', itemIndex, 'New Content Type').trim() || undefined,
@@ -176,7 +182,16 @@ export async function copyOrMoveObject(this: IExecuteFunctions, itemIndex: numbe
 			: {}),
 	};
 	const result = await connection.copyObject(
-		{ sourceBucket, sourceKey, sourceVersionId, bucket, key, replaceMetadata, settings },
+		{
+			sourceBucket,
+			sourceKey,
+			sourceVersionId,
+			bucket,
+			key,
+			replaceMetadata,
+			settings,
+			sourceEncryption: copySourceCustomerKeyParams(this.getNode(), options.sourceCustomerKey, 'Source Customer Key (SSE-C)', itemIndex),
+		},
 		{
 			multipartThreshold: (options.multipartThresholdMiB ?? MAX_COPY_OBJECT_SIZE / MiB) * MiB,
 			partSize: (options.partSizeMiB ?? DEFAULT_COPY_PART_SIZE / MiB) * MiB,

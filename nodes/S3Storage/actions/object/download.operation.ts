@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { saveToBinaryStore } from '../../helpers/binaryStoreError';
+import { customerKeyParams } from '../../helpers/customerKey';
 import { byteRangeOf } from '../../helpers/objectRead';
 import { parametersOf } from '../../helpers/parameters';
 import { downloadLinkForTool, isToolRun } from '../../helpers/toolMode';
@@ -16,6 +17,7 @@ import {
 	optionsCollection,
 	versionIdOption,
 } from '../common.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
@@ -23,6 +25,7 @@ const properties: INodeProperties[] = [
 	binaryOutputField,
 	optionsCollection([
 		concurrencyOption,
+		customerKeyOption,
 		{
 			displayName: 'File Name',
 			name: 'fileName',
@@ -58,14 +61,16 @@ export async function execute(
 	const fileName = parameters.text('options.fileName', itemIndex, 'File Name');
 	const range = byteRangeOf.call(this, parameters.text('options.range', itemIndex, 'Range'), itemIndex);
 	const versionId = parameters.versionId(itemIndex);
+	const encryption = customerKeyParams(this.getNode(), parameters.get('options.customerKey', itemIndex, ''), 'Customer Key (SSE-C)', itemIndex);
 	// An agent's tool gets metadata and a download URL, never bytes (helpers/toolMode.ts).
 	if (isToolRun.call(this)) return await downloadLinkForTool.call(this, connection, { bucket, key, versionId, range, itemIndex });
 
-	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId }, {
+	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: versionId, ...encryption }, {
 		action: 'download',
 		bucket,
 		key,
 		itemIndex,
+		customerKey: encryption.SSECustomerKey !== undefined,
 	});
 	// The body is streamed into n8n's binary store; in filesystem mode it goes to disk as it arrives.
 	const binary = await saveToBinaryStore.call(

@@ -1,16 +1,19 @@
 import { HeadBucketCommand, HeadObjectCommand, type HeadObjectCommandOutput } from '@aws-sdk/client-s3';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { customerKeyParams } from '../../helpers/customerKey';
 import { parametersOf } from '../../helpers/parameters';
 import { compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
 	objectKeyField,
 	optionsCollection([
 		concurrencyOption,
+		customerKeyOption,
 		{
 			displayName: 'Return Exists: False Instead of Failing',
 			name: 'notFoundAsFalse',
@@ -33,10 +36,11 @@ export async function execute(
 	const parameters = parametersOf(this);
 	const bucket = parameters.bucket(connection, itemIndex);
 	const key = parameters.key(itemIndex);
-	const options = parameters.get<{ notFoundAsFalse?: boolean }>('options', itemIndex, {});
+	const options = parameters.get<{ notFoundAsFalse?: boolean; customerKey?: string }>('options', itemIndex, {});
 	const versionId = parameters.versionId(itemIndex);
-	const command = new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId });
-	const context = { action: 'get the metadata of', bucket, key, itemIndex };
+	const encryption = customerKeyParams(this.getNode(), options.customerKey, 'Customer Key (SSE-C)', itemIndex);
+	const command = new HeadObjectCommand({ Bucket: bucket, Key: key, VersionId: versionId, ...encryption });
+	const context = { action: 'get the metadata of', bucket, key, itemIndex, customerKey: encryption.SSECustomerKey !== undefined };
 
 	let head: HeadObjectCommandOutput | undefined;
 	if (options.notFoundAsFalse) {
@@ -71,6 +75,7 @@ export async function execute(
 				expires: head.ExpiresString,
 				serverSideEncryption: head.ServerSideEncryption,
 				kmsKeyId: head.SSEKMSKeyId,
+				sseCustomerAlgorithm: head.SSECustomerAlgorithm,
 				tagCount: head.TagCount,
 				partsCount: head.PartsCount,
 				restore: head.Restore,

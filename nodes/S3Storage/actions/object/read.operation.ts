@@ -3,12 +3,14 @@ import type { Readable } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { customerKeyParams } from '../../helpers/customerKey';
 import { byteRangeOf, formatBytes, readAtMost } from '../../helpers/objectRead';
 import { parametersOf } from '../../helpers/parameters';
 import { isToolRun, readForTool } from '../../helpers/toolMode';
 import { compact, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 const MiB = 1024 * 1024;
 /** 10 MiB, written out: n8n's lint rules cannot read an expression as a default. */
@@ -31,6 +33,7 @@ const properties: INodeProperties[] = [
 	},
 	optionsCollection([
 		concurrencyOption,
+		customerKeyOption,
 		{
 			displayName: 'Encoding',
 			name: 'encoding',
@@ -95,6 +98,7 @@ interface ReadOptions {
 	/** Version 1's limit, in MiB. */
 	maxSizeMiB?: number;
 	range?: string;
+	customerKey?: string;
 }
 
 /** The largest object Read takes, in bytes: version 2 asks in bytes, version 1 in MiB. */
@@ -125,8 +129,9 @@ export async function execute(
 	const outputField = parameters.text('options.outputField', itemIndex, 'Put Output in Field').trim() || 'objectData';
 
 	const range = byteRangeOf.call(this, options.range, itemIndex);
-	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: parameters.versionId(itemIndex) },
-		{ action: 'read', bucket, key, itemIndex },
+	const encryption = customerKeyParams(this.getNode(), options.customerKey, 'Customer Key (SSE-C)', itemIndex);
+	const response = await connection.getObject({ Bucket: bucket, Key: key, Range: range, VersionId: parameters.versionId(itemIndex), ...encryption },
+		{ action: 'read', bucket, key, itemIndex, customerKey: encryption.SSECustomerKey !== undefined },
 	);
 	// An agent's tool gets a capped excerpt of any size of object (helpers/toolMode.ts).
 	if (isToolRun.call(this)) return await readForTool.call(this, response, { bucket, key, readAs, encoding: options.encoding ?? 'utf8', outputField });

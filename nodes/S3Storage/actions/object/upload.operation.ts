@@ -20,12 +20,14 @@ import {
 	cacheControlOption,
 	contentDispositionOption,
 	doNotOverwriteOption,
+	ifMatchOption,
 	kmsKeyIdOption,
 	metadataOption,
 	serverSideEncryptionOption,
 	storageClassOption,
 	tagsOption,
 } from './writeOptions.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 /** A plain identifier as the default: n8n's lint rules cannot read an expression there. */
 const DEFAULT_PART_SIZE_MIB = DEFAULT_PART_SIZE / 1024 / 1024;
@@ -113,6 +115,7 @@ const properties: INodeProperties[] = [
 			description:
 				'The MIME type stored with the object. Defaults to the binary\'s MIME type (or the data URL\'s), then to the type the key\'s extension suggests.',
 		},
+		customerKeyOption,
 		doNotOverwriteOption,
 		{
 			displayName: 'Folder',
@@ -124,6 +127,7 @@ const properties: INodeProperties[] = [
 		},
 		kmsKeyIdOption,
 		metadataOption,
+		ifMatchOption,
 		{
 			displayName: 'Parallel Parts',
 			name: 'queueSize',

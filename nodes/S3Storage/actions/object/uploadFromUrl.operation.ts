@@ -18,6 +18,7 @@ import {
 } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import { aclOption, cacheControlOption, contentDispositionOption, doNotOverwriteOption, kmsKeyIdOption, metadataOption, serverSideEncryptionOption, storageClassOption, tagsOption } from './writeOptions.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 const MiB = 1024 * 1024;
 /** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
@@ -117,6 +118,7 @@ const properties: INodeProperties[] = [
 			placeholder: 'e.g. application/gzip',
 			description: 'The MIME type stored with the object. Defaults to the type the server sends, then to the type the key\'s extension suggests.',
 		},
+		customerKeyOption,
 		doNotOverwriteOption,
 		{
 			displayName: 'Folder',

@@ -19,6 +19,7 @@ import {
 	storageClassOption,
 	tagsOption,
 } from './writeOptions.descriptions';
+import { customerKeyOption } from './customerKey.descriptions';
 
 /** Objects of one item uploaded at the same time. */
 const UPLOADS_IN_FLIGHT = 4;
@@ -75,6 +76,7 @@ const properties: INodeProperties[] = [
 			description:
 				'The MIME type stored with every object. Defaults to each binary\'s (or data URL\'s) type, then to the type each key\'s extension suggests.',
 		},
+		customerKeyOption,
 		doNotOverwriteOption,
 		{
 			displayName: 'Folder',

@@ -129,3 +129,13 @@ export const doNotOverwriteOption: INodeProperties = {
 	description:
 		'Whether to fail instead of replacing an object that already exists under the key (sent as If-None-Match: *; the check is atomic on the server)',
 };
+
+export const ifMatchOption: INodeProperties = {
+	displayName: 'Only If Unchanged (ETag)',
+	name: 'ifMatch',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. "9b2cf535f27731c974343645a3985328"',
+	description:
+		'Replace the object only while its ETag is still this one (e.g. the "etag" an earlier Read or Get Metadata gave), so a change made by someone else in between is not overwritten: the upload then fails and nothing is written. "*" writes only if an object exists under the key. Sent as If-Match, which Amazon S3 and Ceph RGW check atomically; servers without conditional writes ignore it and replace the object. Multipart uploads (larger than Part Size) are also checked before they start and before they complete.',
+};

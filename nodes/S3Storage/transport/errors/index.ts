@@ -1,5 +1,6 @@
 /** How failures are worded: S3 answers (./s3), the network (./network), sign-in (./signIn). */
 export { DamagedBodyError, IncompleteBodyError } from './body';
+export { CustomerKeyIgnoredError } from './encryption';
 export { describeHttpSourceError, HttpSourceError, type HttpSourceFailure } from './httpSource';
 export { describeS3Error, toNodeApiError, type S3ErrorContext } from './s3';
 export { BODY_CUT_CODES, causeChain, humanizeCodes, NETWORK_CODES, networkCode, networkWords, TLS_CODES } from './network';

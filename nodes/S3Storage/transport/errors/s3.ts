@@ -7,6 +7,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { DamagedBodyError, IncompleteBodyError } from './body';
+import { CustomerKeyIgnoredError, describeCustomerKeyFailure } from './encryption';
 import { describeHttpSourceError, HttpSourceError } from './httpSource';
 import { BODY_CUT_CODES, networkCode, networkWords, TLS_CODES } from './network';
 import { signInErrorIn } from './signIn';
@@ -23,6 +24,13 @@ export interface S3ErrorContext {
 	endpoint?: string;
 	/** The storage class the request asked for, so a server without it can be named as the cause. */
 	storageClass?: string;
+	/**
+	 * Whether the request carried a customer-provided key (SSE-C) for the object; left out where the
+	 * operation cannot give one. A missing or wrong key is then named as the cause.
+	 */
+	customerKey?: boolean;
+	/** The ETag a conditional write required (If-Match), so a 412 can say the object changed. */
+	ifMatch?: string;
 }
 
 /** The action with what it was done to: 'upload object "k" in bucket "b"', or just 'list buckets'. */
@@ -109,6 +117,10 @@ export function describeS3Error(error: unknown, context: S3ErrorContext): Descri
 	if (notAnS3Answer(sdkError, httpStatus)) return withBasePathHint(notS3(sdkError, httpStatus!, context, subject), context);
 
 	const code = sdkError.Code ?? sdkError.name ?? sdkError.code ?? 'UnknownError';
+	if (error instanceof CustomerKeyIgnoredError || context.customerKey !== undefined) {
+		const customerKey = describeCustomerKeyFailure(sdkError, httpStatus, code, subject, context);
+		if (customerKey) return customerKey;
+	}
 	const serverMessage = sdkError.message && sdkError.message !== code && sdkError.message !== 'UnknownError' ? sdkError.message : '';
 	const known = describeKnownCode(code, httpStatus, subject, context);
 	if (known) return withBasePathHint({ code, httpStatus, ...known }, context);
@@ -290,6 +302,16 @@ function describeKnownCode(
 				description: 'Bucket names are 3-63 characters of lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit.',
 			};
 		case 'PreconditionFailed':
+			if (context.ifMatch) {
+				return {
+					message:
+						context.ifMatch === '*'
+							? `No object exists under the key: ${subject} was not written`
+							: `${capitalized(subject)} changed since ETag ${context.ifMatch} was read (or was deleted): nothing was written`,
+					description:
+						'The upload was set to write only if the object is unchanged ("Only If Unchanged (ETag)"). Someone else wrote or deleted it in between: read it again (Get Metadata gives the current ETag), then decide whether to write.',
+				};
+			}
 			return {
 				message: `${subject.charAt(0).toUpperCase()}${subject.slice(1)} already exists or does not match the condition`,
 				description: 'The upload was set not to overwrite an existing object. Choose another key, or turn the option off.',
@@ -316,6 +338,16 @@ function describeKnownCode(
 				};
 			}
 			return undefined;
+		case 'NotImplemented':
+			// Servers that support customer keys on uploads may still refuse them on copies.
+			if (context.customerKey !== undefined && /^copy/.test(context.action)) {
+				return {
+					message: `Could not ${doing(context, subject)}: the server cannot copy objects encrypted with a customer-provided key (SSE-C), or into one (NotImplemented, HTTP ${httpStatus ?? 501})`,
+					description:
+						'Some S3-compatible servers support customer keys only on uploads and reads. Download the object with its key and upload it again (with the new key) instead.',
+				};
+			}
+			return undefined;
 		case 'MalformedXML':
 		case 'InvalidRequest':
 			return undefined;
@@ -334,6 +366,10 @@ function describeKnownCode(
 			}
 			return undefined;
 	}
+}
+
+function capitalized(text: string): string {
+	return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 /** The one way transport failures leave this package: a NodeApiError without secrets or raw SDK state. */
