@@ -12,14 +12,14 @@ import {
 	binaryOutputField,
 	bucketLocator,
 	concurrencyOption,
-	objectKeyField,
+	objectKeyFields,
 	optionsCollection,
 	versionIdOption,
 } from '../common.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	binaryOutputField,
 	optionsCollection([
 		concurrencyOption,
