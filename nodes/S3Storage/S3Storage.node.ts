@@ -7,7 +7,7 @@ import * as folder from './actions/folder/Folder.resource';
 import * as object from './actions/object/Object.resource';
 import { router } from './actions/router';
 import { s3StorageApiTest } from './methods/credentialTest';
-import { searchBuckets } from './methods/listSearch';
+import { searchBuckets, searchFolders, searchObjectKeys } from './methods/listSearch';
 
 export class S3Storage implements INodeType {
 	description: INodeTypeDescription = {
@@ -16,9 +16,10 @@ export class S3Storage implements INodeType {
 		icon: { light: 'file:s3storage.svg', dark: 'file:s3storage.dark.svg' },
 		group: ['output'],
 		// Version 2 gives sizes in bytes and presigned expiry in seconds everywhere; version 1 keeps
-		// its minutes and MiB fields so saved workflows read what they saved.
-		version: [1, 2],
-		defaultVersion: 2,
+		// its minutes and MiB fields so saved workflows read what they saved. Version 3 picks keys
+		// and folders from a list (resource locators); versions 1 and 2 keep their text fields.
+		version: [1, 2, 3],
+		defaultVersion: 3,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Work with Amazon S3 and S3-compatible storage (R2, MinIO, Wasabi, Spaces, B2, Ceph, GCS)',
 		defaults: { name: 'S3 Storage' },
@@ -58,7 +59,7 @@ export class S3Storage implements INodeType {
 	};
 
 	methods = {
-		listSearch: { searchBuckets },
+		listSearch: { searchBuckets, searchFolders, searchObjectKeys },
 		credentialTest: { s3StorageApiTest },
 	};
 

@@ -1,9 +1,10 @@
 /**
  * Node versions: version 2 asks for presigned expiry in seconds and sizes in bytes everywhere;
- * a saved version-1 workflow keeps its minutes and MiB fields and still runs with them.
+ * a saved version-1 workflow keeps its minutes and MiB fields and still runs with them. Version 3
+ * picks keys and folders from a list; saved version-1 and -2 workflows keep their text keys.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { IDataObject, INode, INodeParameterResourceLocator, INodeParameters } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
 import { S3Storage } from '../../nodes/S3Storage/S3Storage.node';
@@ -43,10 +44,10 @@ function expectExpiry(item: IDataObject, before: number, seconds: number) {
 	expect(expiresAt - before).toBeLessThan(seconds * 1000 + 5000);
 }
 
-it('new nodes are version 2; version 1 is still known', () => {
+it('new nodes are version 3; versions 1 and 2 are still known', () => {
 	const description = new S3Storage().description;
-	expect(description.version).toEqual([1, 2]);
-	expect(description.defaultVersion).toBe(2);
+	expect(description.version).toEqual([1, 2, 3]);
+	expect(description.defaultVersion).toBe(3);
 });
 
 describe('Object > Get Many presigned expiry', () => {
@@ -123,4 +124,111 @@ it('Copy\'s Keep/Replace choice is "Metadata Handling", apart from the name/valu
 	const saved = { resource: 'object', operation: 'copy', metadataDirective: 'replace' };
 	expect(asLoaded(1, saved)?.metadataDirective).toBe('replace');
 	expect(asLoaded(2, saved)?.metadataDirective).toBe('replace');
+});
+
+describe('Keys and folders: text in versions 1 and 2, pickers from version 3', () => {
+	const picked = (mode: string, value: string): INodeParameterResourceLocator => ({ __rl: true, mode, value });
+	type KeyField = string | INodeParameterResourceLocator;
+	const stored = async (key: string) => (await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }))).Body?.transformToString();
+
+	beforeAll(async () => {
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/b.txt', Body: 'hello' }));
+		await client.send(new PutObjectCommand({ Bucket: bucket, Key: 'a/c/d.txt', Body: 'deeper' }));
+	});
+
+	const read = (key: KeyField) => ({ resource: 'object', operation: 'read', key });
+	const copy = (key: KeyField, destinationKey: string) => ({ resource: 'object', operation: 'copy', key, destinationKey });
+	const folderList = (folder: KeyField) => ({ resource: 'folder', operation: 'getMany', folder, returnAll: true });
+
+	it.each([1, 2])('a saved version-%i workflow with text keys still runs Read, Copy and Folder Get Many', async (typeVersion) => {
+		const reading = await runAt(typeVersion, read('a/b.txt'));
+		expect(reading.error).toBeUndefined();
+		expect(reading.items[0].json).toMatchObject({ key: 'a/b.txt', objectData: 'hello' });
+
+		const copying = await runAt(typeVersion, copy('a/b.txt', `copies/v${typeVersion}.txt`));
+		expect(copying.error).toBeUndefined();
+		expect(copying.items[0].json).toMatchObject({ sourceKey: 'a/b.txt', key: `copies/v${typeVersion}.txt` });
+		expect(await stored(`copies/v${typeVersion}.txt`)).toBe('hello');
+
+		const listing = await runAt(typeVersion, folderList('a'));
+		expect(listing.error).toBeUndefined();
+		expect(listing.items.map((item) => [item.json.type, item.json.key])).toEqual([
+			['file', 'a/b.txt'],
+			['folder', 'a/c/'],
+		]);
+	});
+
+	it.each([
+		['picked from the list', 'list', 'list'],
+		['typed', 'key', 'path'],
+	])('version 3 with the key and folder %s runs Read, Copy and Folder Get Many', async (_how, keyMode, folderMode) => {
+		const reading = await runAt(3, read(picked(keyMode, 'a/b.txt')));
+		expect(reading.error).toBeUndefined();
+		expect(reading.items[0].json).toMatchObject({ key: 'a/b.txt', objectData: 'hello' });
+
+		const copying = await runAt(3, copy(picked(keyMode, 'a/b.txt'), `copies/v3-${keyMode}.txt`));
+		expect(copying.error).toBeUndefined();
+		expect(copying.items[0].json).toMatchObject({ sourceKey: 'a/b.txt', key: `copies/v3-${keyMode}.txt` });
+		expect(await stored(`copies/v3-${keyMode}.txt`)).toBe('hello');
+
+		const listing = await runAt(3, folderList(picked(folderMode, 'a/')));
+		expect(listing.error).toBeUndefined();
+		expect(listing.items.map((item) => [item.json.type, item.json.key])).toEqual([
+			['file', 'a/b.txt'],
+			['folder', 'a/c/'],
+		]);
+	});
+
+	it('version 3 takes an expression in the picker, per item', async () => {
+		const run = await runSteps(
+			[{ name: 'S3', typeVersion: 3, parameters: { bucket: bucketParam(bucket), ...read(picked('key', '={{ $json.path }}')) } }],
+			[{ json: { path: 'a/b.txt' } }, { json: { path: 'a/c/d.txt' } }],
+		);
+		expect(run.nodeError('S3')).toBeUndefined();
+		expect(run.output('S3')?.map((item) => item.json.objectData)).toEqual(['hello', 'deeper']);
+	});
+
+	it('version 3 also runs with a plain text key (a workflow written by hand or by an agent)', async () => {
+		const reading = await runAt(3, read('a/b.txt'));
+		expect(reading.error).toBeUndefined();
+		expect(reading.items[0].json.objectData).toBe('hello');
+	});
+
+	it('version 3 refuses a picker an expression left empty, as version 2 refuses an empty key, naming the field', async () => {
+		const { error } = await runAt(3, read(picked('key', '={{ "" }}')));
+		expect(error?.message).toBe('No object key given');
+		expect(error?.description).toMatch(/Fill in "Key"/);
+	});
+
+	it('n8n keeps a saved text key as text in versions 1 and 2, and gives version 3 a picker', () => {
+		/** A new node's parameters as the editor fills them in (defaults included). */
+		const asNew = (parameters: INodeParameters) => {
+			const description = new S3Storage().description;
+			const node = { id: 'n', name: 'S3', type: 'n8n-nodes-s3-storage.s3Storage', typeVersion: 3, position: [0, 0], parameters } as INode;
+			return NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description);
+		};
+		expect(asLoaded(1, read('a/b.txt'))?.key).toBe('a/b.txt');
+		expect(asLoaded(2, read('a/b.txt'))?.key).toBe('a/b.txt');
+		expect(asLoaded(2, folderList('a'))?.folder).toBe('a');
+		expect(asNew({ resource: 'object', operation: 'read' })?.key).toEqual({ __rl: true, mode: 'list', value: '' });
+		expect(asNew({ resource: 'folder', operation: 'create' })?.folder).toEqual({ __rl: true, mode: 'path', value: '' });
+		expect(asLoaded(3, read(picked('key', 'a/b.txt')))?.key).toEqual(picked('key', 'a/b.txt'));
+	});
+
+	it('every picker has a text twin of the same name for versions 1 and 2, alike but for the version', () => {
+		const properties = new S3Storage().description.properties;
+		const pickers = properties.filter((field) => field.type === 'resourceLocator' && field.name !== 'bucket' && field.name !== 'destinationBucket');
+		expect(pickers.length).toBeGreaterThan(15);
+		for (const picker of pickers) {
+			const { '@version': pickerVersions, ...pickerShow } = picker.displayOptions?.show ?? {};
+			expect(pickerVersions).toEqual([{ _cnd: { gte: 3 } }]);
+			const twins = properties.filter((field) => {
+				const { '@version': versions, ...show } = field.displayOptions?.show ?? {};
+				return field.name === picker.name && field.type === 'string' && JSON.stringify(versions) === '[1,2]' && JSON.stringify(show) === JSON.stringify(pickerShow);
+			});
+			expect(twins).toHaveLength(1);
+			expect(twins[0]).toMatchObject({ displayName: picker.displayName, required: picker.required, description: picker.description });
+			expect(picker.modes?.map((mode) => mode.name)).toEqual(['list', picker.name === 'key' ? 'key' : 'path']);
+		}
+	});
 });

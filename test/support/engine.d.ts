@@ -1,5 +1,5 @@
 /** Types for engine.js (plain JavaScript so tools/demo.js and the benchmark run it with node). */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData, INodeListSearchResult } from 'n8n-workflow';
 
 /** Where n8n keeps binaries: 'database' is n8n 2.x's default in queue mode, 'filesystem' in regular mode. */
 export type BinaryMode = 'memory' | 'filesystem' | 'database';
@@ -63,6 +63,19 @@ export interface WebhookServer {
 
 export const PACKAGE_PREFIX: string;
 export function runWorkflow(workflow: WorkflowJson, options: RunOptions): Promise<WorkflowRun>;
+export interface ListSearchOptions extends RunOptions {
+	/** What the user typed into the list's search box. */
+	filter?: string;
+	/** The previous page's `paginationToken`. */
+	paginationToken?: string;
+	/** The field's path, e.g. "parameters.key". */
+	path?: string;
+}
+export function listSearch(
+	node: { name?: string; type: string; typeVersion: number; parameters: IDataObject; credentials?: IDataObject },
+	method: string,
+	options: ListSearchOptions,
+): Promise<INodeListSearchResult>;
 export function pollTrigger(workflow: WorkflowJson, options: PollOptions): Promise<PollResult>;
 export function serveWebhooks(workflow: WorkflowJson, options: RunOptions): Promise<WebhookServer>;
 export function setBinaryMode(mode: BinaryMode, options?: BinaryModeOptions): Promise<void>;

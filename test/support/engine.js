@@ -374,6 +374,29 @@ async function runWorkflow(workflowJson, options) {
 }
 
 /**
+ * A resource locator's "From List", as n8n's editor asks for it (the CLI's DynamicNodeParametersService):
+ * the node alone in a workflow, with the parameters it has in the editor, a LoadOptionsContext whose
+ * getCurrentNodeParameter reads them, and the node's list search method called with the text typed
+ * into the list's search box and the previous page's token.
+ * @param {{ name?: string, type: string, typeVersion: number, parameters: object, credentials?: object }} node
+ * @param {string} method the `searchListMethod`
+ * @param {{ nodes: Record<string, object>, credentials: Record<string, object>, filter?: string,
+ *   paginationToken?: string, path?: string }} options
+ */
+async function listSearch(node, method, options) {
+	const nodeTypes = new NodeTypes(options.nodes);
+	const saved = { id: 'temp', name: 'Temp-Node', position: [0, 0], ...node };
+	const workflow = makeWorkflow({ nodes: [saved], connections: {} }, nodeTypes);
+	const additionalData = makeAdditionalData(options.credentials);
+	additionalData.currentNodeParameters = saved.parameters;
+	const context = new core.LoadOptionsContext(workflow, workflow.getNode(saved.name), additionalData, options.path ?? 'parameters.key');
+	const nodeType = nodeTypes.getByNameAndVersion(saved.type, saved.typeVersion);
+	const search = nodeType.methods?.listSearch?.[method];
+	if (typeof search !== 'function') throw new Error(`The node has no list search "${method}"`);
+	return await search.call(context, options.filter, options.paginationToken);
+}
+
+/**
  * One poll of a polling trigger, as n8n's active-workflow machinery does it: a PollContext
  * over the workflow with its saved static data, `poll()` through n8n-core's TriggersAndPollers,
  * then (when the poll returned items and `run` is not false) the workflow runs in 'trigger'
@@ -644,4 +667,4 @@ async function makeBinary(content, fileName, mimeType) {
 	return await service.store({ type: 'execution', workflowId: 'test', executionId: 'input' }, content, binary);
 }
 
-module.exports = { runWorkflow, pollTrigger, serveWebhooks, setBinaryMode, databaseManagerInUse, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };
+module.exports = { runWorkflow, listSearch, pollTrigger, serveWebhooks, setBinaryMode, databaseManagerInUse, binaryToBuffer, makeBinary, WorkflowRun, PACKAGE_PREFIX };

@@ -128,6 +128,33 @@ export async function runNodeError(
 	return error;
 }
 
+/**
+ * A list search of the S3 Storage node ("From List" of a resource locator) as the editor runs it
+ * while the node has `parameters`; the node is at `typeVersion` (3 unless told).
+ */
+export async function searchList(
+	method: string,
+	parameters: IDataObject,
+	options: { filter?: string; paginationToken?: string; typeVersion?: number; credential?: IDataObject; path?: string } = {},
+) {
+	return await engine.listSearch(
+		{
+			type: S3_NODE_TYPE,
+			typeVersion: options.typeVersion ?? 3,
+			parameters,
+			credentials: { s3StorageApi: { id: '1', name: 'S3' } },
+		},
+		method,
+		{
+			nodes: nodeInstances,
+			credentials: { s3StorageApi: options.credential ?? credentialFor(getTarget()) },
+			filter: options.filter,
+			paginationToken: options.paginationToken,
+			path: options.path,
+		},
+	);
+}
+
 /** A bucket parameter as the editor stores it ("By Name" mode of the resource locator). */
 export function bucketParam(name: string) {
 	return { __rl: true, mode: 'name', value: name };

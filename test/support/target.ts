@@ -42,6 +42,8 @@ export function capabilities(target = getTarget()) {
 		multipartAbort: real,
 		versioning: real,
 		taggingOnUpload: real,
+		/** Lists a folder that holds only deeper folders ("e/" of "e/f/5.txt"); s3rver leaves it out of CommonPrefixes. */
+		listsFoldersOfFolders: real,
 		sts: target.server === 'rgw' || target.server === 'minio' || target.server === 'aws',
 		/** Encrypts with customer-provided keys (SSE-C) on upload, and refuses reads without the key. */
 		customerKeys: target.server === 'rgw' || target.server === 'minio' || target.server === 'aws',

@@ -26,15 +26,84 @@ export const bucketLocator: INodeProperties = {
 	],
 };
 
-export const objectKeyField: INodeProperties = {
-	displayName: 'Key',
-	name: 'key',
-	type: 'string',
-	default: '',
-	required: true,
-	placeholder: 'e.g. reports/2024/summary.csv',
-	description: 'The object\'s full key, including any folder prefix',
+/** Shown to nodes saved at version 1 or 2: the plain text fields they were saved with. */
+const TYPED_VERSIONS: IDisplayOptions['show'] = { '@version': [1, 2] };
+/** Shown from version 3 on: the same fields as resource locators (pick from a list or type). */
+const PICKER_VERSIONS: IDisplayOptions['show'] = { '@version': [{ _cnd: { gte: 3 } }] };
+
+/** Adds `show` conditions to a field's own display options. */
+function withShow(field: INodeProperties, show: IDisplayOptions['show']): INodeProperties['displayOptions'] {
+	return { ...field.displayOptions, show: { ...field.displayOptions?.show, ...show } };
+}
+
+export interface PickerSpec {
+	/** The list search that fills "From List". */
+	searchListMethod: 'searchObjectKeys' | 'searchFolders';
+	/** The typed mode: "By Key" for objects, "By Path" for folders. */
+	typedMode: { name: 'key' | 'path'; displayName: string };
+	/** Which mode a new node opens in: the list where the object or folder already exists, the typed mode where it may not. */
+	defaultMode: 'list' | 'key' | 'path';
+	listPlaceholder: string;
+}
+
+export const objectKeyPicker: PickerSpec = {
+	searchListMethod: 'searchObjectKeys',
+	typedMode: { name: 'key', displayName: 'By Key' },
+	defaultMode: 'list',
+	listPlaceholder: 'Select an object (type a path to look inside a folder)...',
 };
+
+export const folderPicker: PickerSpec = {
+	searchListMethod: 'searchFolders',
+	typedMode: { name: 'path', displayName: 'By Path' },
+	defaultMode: 'list',
+	listPlaceholder: 'Select a folder (type a path to look inside a folder)...',
+};
+
+/**
+ * A key or folder field in both shapes: exactly as saved by versions 1 and 2 (text), and from
+ * version 3 as a resource locator of the same name with "From List" and a typed mode. Both keep
+ * the field's name, so the operations read either with one helper (utils.getLocatorText).
+ */
+export function versionedPicker(field: INodeProperties, picker: PickerSpec): INodeProperties[] {
+	const locator: INodeProperties = {
+		...field,
+		type: 'resourceLocator',
+		default: { mode: picker.defaultMode, value: '' },
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				placeholder: picker.listPlaceholder,
+				typeOptions: { searchListMethod: picker.searchListMethod, searchable: true },
+			},
+			{ displayName: picker.typedMode.displayName, name: picker.typedMode.name, type: 'string', placeholder: field.placeholder },
+		],
+		displayOptions: withShow(field, PICKER_VERSIONS),
+	};
+	// The placeholder belongs to the typed mode; a locator has no text options of its own.
+	delete locator.placeholder;
+	delete locator.typeOptions;
+	return [{ ...field, displayOptions: withShow(field, TYPED_VERSIONS) }, locator];
+}
+
+/** The key of an object that exists: text in versions 1 and 2, a picker from version 3. */
+export function objectKeyFields(displayOptions?: IDisplayOptions): INodeProperties[] {
+	return versionedPicker(
+		{
+			displayName: 'Key',
+			name: 'key',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. reports/2024/summary.csv',
+			description: 'The object\'s full key, including any folder prefix',
+			...(displayOptions ? { displayOptions } : {}),
+		},
+		objectKeyPicker,
+	);
+}
 
 export const returnAllField: INodeProperties = {
 	displayName: 'Return All',

@@ -92,9 +92,14 @@ export class ExecutionParameters {
 		return resolveBucket(this.node, value, connection.defaultBucket, 'node', itemIndex, field);
 	}
 
+	/** A key or folder field's text, of a resource locator or plain text alike (see utils.getLocatorText). */
+	locatorText(name: string, itemIndex: number, field: string): string {
+		return textOf(this.node, this.get(name, itemIndex, '', { extractValue: true }), field, itemIndex);
+	}
+
 	/** An object key (see utils.getKey): not empty, at most 1,024 bytes. */
 	key(itemIndex: number, name = 'key', field = 'Key'): string {
-		const key = this.text(name, itemIndex, field);
+		const key = this.locatorText(name, itemIndex, field);
 		if (key === '') {
 			// Worded as utils.getKey words it.
 			throw new NodeOperationError(this.node, 'No object key given', {

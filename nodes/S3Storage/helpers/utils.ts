@@ -71,6 +71,17 @@ export function getText(this: IExecuteFunctions, parameterName: string, itemInde
 	return textOf(this.getNode(), this.getNodeParameter(parameterName, itemIndex, ''), field, itemIndex);
 }
 
+/**
+ * A key or folder field's text. From node version 3 these fields are resource locators
+ * ({ __rl, mode, value }); versions 1 and 2 saved plain text under the same name. n8n's
+ * `extractValue` gives the locator's value (after any mode's own extraction) and leaves text as it
+ * is, so every version reads through here. Only for a field the editor shows at that moment (n8n
+ * looks the field up to extract it).
+ */
+export function getLocatorText(this: IExecuteFunctions, parameterName: string, itemIndex: number, field: string): string {
+	return textOf(this.getNode(), this.getNodeParameter(parameterName, itemIndex, '', { extractValue: true }), field, itemIndex);
+}
+
 /** What a bucket field holds as text, trimmed: a resource locator's value or a plain string ('' when empty). */
 export function bucketFieldValue(node: INode, value: unknown, field = 'Bucket', itemIndex?: number): string {
 	const locator = value !== null && typeof value === 'object' && (value as INodeParameterResourceLocator).__rl === true;
@@ -148,7 +159,7 @@ export function assertKeyLength(
 
 /** An object key from a field (`field`: its name in the editor); S3 keys may hold any character, but not be empty. */
 export function getKey(this: IExecuteFunctions, itemIndex: number, parameterName = 'key', field = 'Key'): string {
-	const key = getText.call(this, parameterName, itemIndex, field);
+	const key = getLocatorText.call(this, parameterName, itemIndex, field);
 	if (key === '') {
 		throw new NodeOperationError(this.getNode(), 'No object key given', {
 			itemIndex,

@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { binarySourceOf } from '../../helpers/binarySource';
 import { saveToBinaryStore } from '../../helpers/binaryStoreError';
-import { bucketFieldValue, assertBucketName, fileNameOfKey, getText, updateDisplayOptions } from '../../helpers/utils';
+import { bucketFieldValue, assertBucketName, fileNameOfKey, getLocatorText, getText, updateDisplayOptions } from '../../helpers/utils';
 import {
 	answerKindOf,
 	CUSTOM_ANSWER_MEMORY_LIMIT,
@@ -17,7 +17,7 @@ import {
 	type S3Connection,
 	type S3ErrorContext,
 } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyPicker, optionsCollection, versionedPicker } from '../common.descriptions';
 
 const METHODS: CustomMethod[] = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE'];
 
@@ -66,16 +66,20 @@ const properties: INodeProperties[] = [
 			{ name: 'Raw Path', value: 'path', description: 'A path below the bucket (or the service), sent exactly as typed' },
 		],
 	},
-	{
-		displayName: 'Key',
-		name: 'key',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. reports/2024/summary.csv',
-		description: 'The object\'s full key, including any folder prefix',
-		displayOptions: { show: { target: ['key'] } },
-	},
+	// A request may create the object (PUT), so a new node opens in the typed mode.
+	...versionedPicker(
+		{
+			displayName: 'Key',
+			name: 'key',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. reports/2024/summary.csv',
+			description: 'The object\'s full key, including any folder prefix',
+			displayOptions: { show: { target: ['key'] } },
+		},
+		{ ...objectKeyPicker, defaultMode: 'key' },
+	),
 	{
 		displayName: 'Path',
 		name: 'path',
@@ -202,7 +206,7 @@ function decodeQueryPart(this: IExecuteFunctions, text: string, itemIndex: numbe
 function addressOf(this: IExecuteFunctions, itemIndex: number, query: Record<string, string | string[]>): Pick<CustomRequest, 'key' | 'rawPath'> {
 	const target = this.getNodeParameter('target', itemIndex, 'bucket') as string;
 	if (target === 'key') {
-		const key = getText.call(this, 'key', itemIndex, 'Key');
+		const key = getLocatorText.call(this, 'key', itemIndex, 'Key');
 		if (!key) {
 			throw new NodeOperationError(this.getNode(), 'No key given', { itemIndex, description: 'Fill in "Key", or choose "Bucket (or Service)" as Address.' });
 		}

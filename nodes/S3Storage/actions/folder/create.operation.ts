@@ -3,12 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { compact, getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
-import { folderPathField, getFolderPrefix } from './folderPath';
+import { bucketLocator, concurrencyOption, folderPicker, optionsCollection } from '../common.descriptions';
+import { folderPathFields, getFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	folderPathField({ description: 'The folder to create, e.g. "reports/2024"; a trailing "/" is added if missing' }),
+	// A new folder: the typed path first; the list shows the folders already there.
+	...folderPathFields({ description: 'The folder to create, e.g. "reports/2024"; a trailing "/" is added if missing' }, { ...folderPicker, defaultMode: 'path' }),
 	optionsCollection([concurrencyOption]),
 ];
 

@@ -6,11 +6,11 @@ import { getBucket, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
 import { filtersCollection } from '../filters.descriptions';
-import { folderPathField, getFolderPrefix } from './folderPath';
+import { folderPathFields, getFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	folderPathField({
+	...folderPathFields({
 		description:
 			'The folder to delete with everything in it, e.g. "reports/2024". A trailing "/" is added if missing. With Filters, only the objects under it that match are deleted.',
 	}),

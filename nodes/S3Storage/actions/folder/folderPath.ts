@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { assertKeyLength, getText } from '../../helpers/utils';
+import { assertKeyLength, getLocatorText } from '../../helpers/utils';
+import { folderPicker, versionedPicker, type PickerSpec } from '../common.descriptions';
 
 /** The folder field of the Folder operations: a key prefix, typed with or without the trailing slash. */
 export function folderPathField(overrides: Partial<INodeProperties> = {}): INodeProperties {
@@ -15,6 +16,11 @@ export function folderPathField(overrides: Partial<INodeProperties> = {}): INode
 		description: 'The folder\'s path inside the bucket; a trailing "/" is added if missing',
 		...overrides,
 	};
+}
+
+/** A folder field that picks an existing folder from version 3 on (text in versions 1 and 2). */
+export function folderPathFields(overrides: Partial<INodeProperties> = {}, picker: PickerSpec = folderPicker): INodeProperties[] {
+	return versionedPicker(folderPathField(overrides), picker);
 }
 
 /**
@@ -31,7 +37,7 @@ export function toFolderPrefix(value: string): string {
 
 /** The folder prefix of an item; `field` is the folder field's name in the editor. Empty is the bucket's root. */
 export function readFolderPrefix(this: IExecuteFunctions, itemIndex: number, field = 'Folder'): string {
-	const prefix = toFolderPrefix(getText.call(this, 'folder', itemIndex, field));
+	const prefix = toFolderPrefix(getLocatorText.call(this, 'folder', itemIndex, field));
 	assertKeyLength(this.getNode(), prefix, itemIndex, { message: 'The folder path is longer than 1,024 bytes', shorten: 'the path' });
 	return prefix;
 }

@@ -5,11 +5,11 @@ import { compact, fileNameOfKey, getBucket, getLimit, listingEntries, updateDisp
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 import { filtersCollection } from '../filters.descriptions';
-import { folderPathField, readFolderPrefix } from './folderPath';
+import { folderPathFields, readFolderPrefix } from './folderPath';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	folderPathField({
+	...folderPathFields({
 		displayName: 'Parent Folder',
 		required: false,
 		description: 'List what is directly inside this folder. Leave empty for the top level of the bucket.',

@@ -3,10 +3,10 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { getDestination, sameStore } from '../../helpers/destination';
 import { SyncOrderError, syncFolders, type SyncCompare, type SyncSide } from '../../helpers/folderSync';
-import { bucketFieldValue, compact, getBucket, getText, isKeyTooLong, positiveNumberOf, resolveBucket, updateDisplayOptions } from '../../helpers/utils';
+import { bucketFieldValue, compact, getBucket, getLocatorText, getText, isKeyTooLong, positiveNumberOf, resolveBucket, updateDisplayOptions } from '../../helpers/utils';
 import { DEFAULT_PART_SIZE, MAX_COPY_OBJECT_SIZE, MiB, type S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, optionsCollection } from '../common.descriptions';
-import { folderPathField, toFolderPrefix } from './folderPath';
+import { folderPathField, folderPathFields, toFolderPrefix } from './folderPath';
 
 /** Plain identifiers as defaults: n8n's lint rules cannot read an expression there. */
 const MULTIPART_THRESHOLD_MIB = MAX_COPY_OBJECT_SIZE / MiB;
@@ -23,7 +23,7 @@ const properties: INodeProperties[] = [
 		displayName: 'Source Bucket',
 		description: 'The bucket to copy from. Leave empty to use the credential\'s default bucket.',
 	},
-	folderPathField({
+	...folderPathFields({
 		displayName: 'Source Folder',
 		required: false,
 		description: 'The folder whose contents are copied, e.g. "outgoing/". Leave empty for the whole bucket.',
@@ -168,7 +168,7 @@ interface SyncOptionValues {
 
 /** A folder field's prefix (may be empty: the top of the bucket). */
 function folderOf(this: IExecuteFunctions, itemIndex: number, parameterName: string, field: string): string {
-	const prefix = toFolderPrefix(getText.call(this, parameterName, itemIndex, field));
+	const prefix = toFolderPrefix(getLocatorText.call(this, parameterName, itemIndex, field));
 	if (isKeyTooLong(prefix)) {
 		throw new NodeOperationError(this.getNode(), `The "${field}" is longer than 1,024 bytes`, {
 			itemIndex,

@@ -11,7 +11,7 @@ import { bucketFieldValue, compact, getBucket, getKey, getText, getVersionId, re
 import { copySourceCustomerKeyParams, customerKeyParams } from '../../helpers/customerKey';
 import { metadataOf, placementParams, type MetadataEntries, type WriteOptions } from '../../helpers/writeOptions';
 import { DEFAULT_COPY_PART_SIZE, DEFAULT_QUEUE_SIZE, MAX_COPY_OBJECT_SIZE, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyPicker, optionsCollection, versionedPicker, versionIdOption } from '../common.descriptions';
 import { destinationCustomerKeyOption, sourceCustomerKeyOption } from './customerKey.descriptions';
 import { aclOption, kmsKeyIdOption, metadataOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
@@ -32,15 +32,18 @@ export function copyOrMoveProperties(kind: CopyKind): INodeProperties[] {
 			name: 'bucket',
 			description: `The bucket to ${verb} from. Leave empty to use the credential's default bucket.`,
 		},
-		{
-			displayName: 'Source Key',
-			name: 'key',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. inbox/report.pdf',
-			description: `The key of the object to ${verb}`,
-		},
+		...versionedPicker(
+			{
+				displayName: 'Source Key',
+				name: 'key',
+				type: 'string',
+				default: '',
+				required: true,
+				placeholder: 'e.g. inbox/report.pdf',
+				description: `The key of the object to ${verb}`,
+			},
+			objectKeyPicker,
+		),
 		{
 			...bucketLocator,
 			displayName: 'Destination Bucket',

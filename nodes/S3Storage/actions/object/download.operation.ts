@@ -13,7 +13,7 @@ import {
 	binaryOutputField,
 	bucketLocator,
 	concurrencyOption,
-	objectKeyField,
+	objectKeyFields,
 	optionsCollection,
 	versionIdOption,
 } from '../common.descriptions';
@@ -21,7 +21,7 @@ import { customerKeyOption } from './customerKey.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	binaryOutputField,
 	optionsCollection([
 		concurrencyOption,

@@ -5,12 +5,12 @@ import { customerKeyParams } from '../../helpers/customerKey';
 import { parametersOf } from '../../helpers/parameters';
 import { compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 import { customerKeyOption } from './customerKey.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	optionsCollection([
 		concurrencyOption,
 		customerKeyOption,

@@ -10,7 +10,7 @@ import {
 	presignPutObject,
 	type PresignedLifetime,
 } from '../../transport/presign';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 
 type PresignMethod = 'get' | 'put' | 'post';
 
@@ -41,7 +41,7 @@ const properties: INodeProperties[] = [
 			},
 		],
 	},
-	{ ...objectKeyField, displayOptions: { show: { method: ['get', 'put'] } } },
+	...objectKeyFields({ show: { method: ['get', 'put'] } }),
 	{
 		displayName: 'Allowed Keys',
 		name: 'postKeyMode',
@@ -53,7 +53,7 @@ const properties: INodeProperties[] = [
 			{ name: 'Exact Key', value: 'key', description: 'The form may upload to this one key only' },
 		],
 	},
-	{ ...objectKeyField, displayOptions: { show: { method: ['post'], postKeyMode: ['key'] } } },
+	...objectKeyFields({ show: { method: ['post'], postKeyMode: ['key'] } }),
 	{
 		displayName: 'Key Prefix',
 		name: 'keyPrefix',

@@ -9,7 +9,7 @@ import { parametersOf } from '../../helpers/parameters';
 import { isToolRun, readForTool } from '../../helpers/toolMode';
 import { compact, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 import { customerKeyOption } from './customerKey.descriptions';
 
 const MiB = 1024 * 1024;
@@ -18,7 +18,7 @@ const DEFAULT_MAX_SIZE = 10485760;
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	{
 		displayName: 'Read As',
 		name: 'readAs',

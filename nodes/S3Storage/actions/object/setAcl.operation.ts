@@ -5,7 +5,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { aclToJson, GRANTS_EXAMPLE, grantsOf } from '../../helpers/objectControls';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const GRANTS_FIELD = 'Grants (JSON)';
 const CANNED_ACLS = [
@@ -20,7 +20,7 @@ const CANNED_ACLS = [
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	{
 		displayName: 'ACL',
 		name: 'acl',

@@ -5,14 +5,14 @@ import { NodeOperationError } from 'n8n-workflow';
 import { retainUntilOf } from '../../helpers/objectControls';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 
 const RETAIN_UNTIL_FIELD = 'Retain Until';
 const MODES = ['GOVERNANCE', 'COMPLIANCE'] as const;
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	{
 		displayName: 'Mode',
 		name: 'mode',

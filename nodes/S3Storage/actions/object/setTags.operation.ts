@@ -5,12 +5,12 @@ import { NodeOperationError } from 'n8n-workflow';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { tagSetOf, tagsToObject, type TagEntries } from '../../helpers/writeOptions';
 import type { S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
 import { tagsOption } from './writeOptions.descriptions';
 
 const properties: INodeProperties[] = [
 	bucketLocator,
-	objectKeyField,
+	...objectKeyFields(),
 	{
 		...tagsOption,
 		description:

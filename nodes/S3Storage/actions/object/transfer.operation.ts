@@ -4,7 +4,7 @@ import { getDestination } from '../../helpers/destination';
 import { compact, getBucket, getKey, getVersionId, updateDisplayOptions } from '../../helpers/utils';
 import { placementParams, type WriteOptions } from '../../helpers/writeOptions';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, transferObject, type S3Connection } from '../../transport';
-import { bucketLocator, concurrencyOption, optionsCollection, versionIdOption } from '../common.descriptions';
+import { bucketLocator, concurrencyOption, objectKeyPicker, optionsCollection, versionedPicker, versionIdOption } from '../common.descriptions';
 import { aclOption, doNotOverwriteOption, kmsKeyIdOption, serverSideEncryptionOption, storageClassOption } from './writeOptions.descriptions';
 
 const MiB = 1024 * 1024;
@@ -24,15 +24,18 @@ const properties: INodeProperties[] = [
 		name: 'bucket',
 		description: 'The bucket to read from, with the node\'s credential. Leave empty to use that credential\'s default bucket.',
 	},
-	{
-		displayName: 'Source Key',
-		name: 'key',
-		type: 'string',
-		default: '',
-		required: true,
-		placeholder: 'e.g. exports/2024/archive.zip',
-		description: 'The key of the object to transfer',
-	},
+	...versionedPicker(
+		{
+			displayName: 'Source Key',
+			name: 'key',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. exports/2024/archive.zip',
+			description: 'The key of the object to transfer',
+		},
+		objectKeyPicker,
+	),
 	{
 		displayName: 'Destination Bucket',
 		name: 'destinationBucket',
