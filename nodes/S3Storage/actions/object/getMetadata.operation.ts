@@ -2,6 +2,7 @@ import { HeadBucketCommand, HeadObjectCommand, type HeadObjectCommandOutput } fr
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { parametersOf } from '../../helpers/parameters';
+import { restoreFieldsOf } from '../../helpers/restore';
 import { compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyField, optionsCollection, versionIdOption } from '../common.descriptions';
@@ -73,7 +74,8 @@ export async function execute(
 				kmsKeyId: head.SSEKMSKeyId,
 				tagCount: head.TagCount,
 				partsCount: head.PartsCount,
-				restore: head.Restore,
+				// { restore: { inProgress, expiresAt }, archiveStatus } for archived objects only.
+				...restoreFieldsOf(head),
 				objectLockMode: head.ObjectLockMode,
 				objectLockRetainUntil: head.ObjectLockRetainUntilDate?.toISOString(),
 				legalHold: head.ObjectLockLegalHoldStatus,

@@ -1,7 +1,7 @@
 /** How failures are worded: S3 answers (./s3), the network (./network), sign-in (./signIn). */
 export { DamagedBodyError, IncompleteBodyError } from './body';
 export { describeHttpSourceError, HttpSourceError, type HttpSourceFailure } from './httpSource';
-export { describeS3Error, toNodeApiError, type S3ErrorContext } from './s3';
+export { describeS3Error, RESTORE_ACTION, toNodeApiError, type S3ErrorContext } from './s3';
 export { BODY_CUT_CODES, causeChain, humanizeCodes, NETWORK_CODES, networkCode, networkWords, TLS_CODES } from './network';
 export {
 	describeAssumeRoleFailure,
