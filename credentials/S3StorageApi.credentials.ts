@@ -323,5 +323,30 @@ export class S3StorageApi implements ICredentialType {
 			default: 300,
 			description: 'The longest time from sending a request (its body included) until the server starts to answer, however busy the connection',
 		},
+		{
+			displayName: 'Bucket Owner and Requester Pays',
+			name: 'accountSettings',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to show the settings that check who owns each bucket and accept the charges of requester-pays buckets',
+		},
+		{
+			displayName: 'Expected Bucket Owner',
+			name: 'expectedBucketOwner',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. 111122223333',
+			description:
+				'The 12-digit account ID that must own every bucket this credential uses: a request to a bucket of another account is refused (AccessDenied) instead of reading or writing it. Empty: not checked.',
+			displayOptions: { show: { accountSettings: [true] } },
+		},
+		{
+			displayName: 'Requester Pays',
+			name: 'requesterPays',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to accept the charges of buckets where the requester pays',
+			displayOptions: { show: { accountSettings: [true] } },
+		},
 	];
 }

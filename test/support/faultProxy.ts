@@ -259,7 +259,7 @@ export async function startFaultProxy(targetEndpoint: string, options: { rule?: 
 			operation: request.operation,
 			name,
 			nth,
-			headers: pick(req.headers, ['range', 'if-match', 'if-none-match', 'content-md5', 'content-length', 'x-amz-content-sha256', 'expect']),
+			headers: pick(req.headers, ['range', 'if-match', 'if-none-match', 'content-md5', 'content-length', 'x-amz-content-sha256', 'expect', 'x-amz-expected-bucket-owner', 'x-amz-request-payer']),
 			responseBytes: 0,
 			at: Date.now(),
 		};

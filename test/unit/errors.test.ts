@@ -12,6 +12,7 @@ import {
 	humanizeCodes,
 	IncompleteBodyError,
 	networkCode,
+	RESTORE_ACTION,
 	SignInError,
 	toNodeApiError,
 	type S3ErrorContext,
@@ -110,6 +111,50 @@ describe('S3 codes', () => {
 		expect(awsAnswer.message).toMatch(/does not offer storage class "NOPE" \(InvalidStorageClass, HTTP 400\)/);
 		// STANDARD exists everywhere: an InvalidArgument then has another cause.
 		expect(describeS3Error(s3('InvalidArgument', 400), { ...object, storageClass: 'STANDARD' }).message).not.toMatch(/storage class/);
+	});
+
+	it('Restore: an object that is not archived can be read directly; a server without archive classes says so', () => {
+		const restoring: S3ErrorContext = { action: RESTORE_ACTION, bucket: 'b', key: 'k' };
+		const notArchived = describeS3Error(s3('InvalidObjectState', 403), restoring);
+		expect(notArchived.message).toBe(
+			'Could not restore object "k" in bucket "b": this object is not in an archive storage class; it can be read directly (InvalidObjectState, HTTP 403)',
+		);
+		expect(notArchived.description).toMatch(/Get Metadata shows its storage class/);
+		// Ceph RGW 16's answer to every RestoreObject (seen on 16.2.15): 501 NotImplemented, empty message.
+		const rgwAnswer = describeS3Error(s3('NotImplemented', 501), { ...restoring, endpoint: rgw });
+		expect(rgwAnswer.message).toBe('Could not restore object "k" in bucket "b": this server does not support restoring archived objects (NotImplemented, HTTP 501)');
+		expect(rgwAnswer.description).toMatch(/read or download them directly/);
+		// Reading an archived object keeps its own wording.
+		expect(describeS3Error(s3('InvalidObjectState', 403), { action: 'download', bucket: 'b', key: 'k' }).message).toMatch(/is archived and cannot be read until it is restored/);
+	});
+
+	it('a refused default encryption names the algorithm; elsewhere than Amazon S3 it says the server needs encryption set up', () => {
+		const setting = (encryption: string, endpoint?: string): S3ErrorContext => ({
+			action: `set the default encryption (${encryption}) of`,
+			bucket: 'b',
+			encryption,
+			endpoint,
+		});
+		// Ceph RGW 16 without a key management service answers both with 400 InvalidArgument and no message.
+		const aes = describeS3Error(s3('InvalidArgument', 400), setting('AES256', rgw));
+		expect(aes.message).toBe('Could not set the default encryption (AES256) of bucket "b": this server does not accept default encryption "AES256" (InvalidArgument, HTTP 400)');
+		expect(aes.description).toMatch(/^Server-managed encryption \(AES256\) needs encryption that the server's administrator has set up\..*Nothing was changed/);
+		const kms = describeS3Error(s3('InvalidArgument', 400), setting('aws:kms', rgw));
+		expect(kms.description).toMatch(/^Encryption with a KMS key needs a key management service/);
+		for (const described of [aes, kms]) expect(`${described.message} ${described.description}`).not.toMatch(/AWS|Amazon/);
+		const onAws = describeS3Error(s3('KMS.NotFoundException', 400), setting('aws:kms'));
+		expect(onAws.message).toMatch(/refused default encryption "aws:kms" \(KMS\.NotFoundException, HTTP 400\)$/);
+		expect(onAws.description).toMatch(/Check "KMS Key ID"/);
+		// A server without the feature at all (s3rver: 501) keeps its own accurate words.
+		expect(describeS3Error(s3('NotImplemented', 501), setting('AES256', rgw)).message).toMatch(/NotImplemented, HTTP 501/);
+	});
+
+	it('AccessDenied names the Expected Bucket Owner when the credential sets it', () => {
+		for (const endpoint of [undefined, rgw]) {
+			const withOwner = describeS3Error(s3('AccessDenied', 403), { ...object, endpoint, expectedBucketOwner: true });
+			expect(withOwner.description).toMatch(/"Expected Bucket Owner" is set: a bucket that belongs to another account is refused with AccessDenied too/);
+			expect(describeS3Error(s3('AccessDenied', 403), { ...object, endpoint }).description).not.toMatch(/Expected Bucket Owner/);
+		}
 	});
 });
 

@@ -7,6 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { AuthSettingsError, machineIdentitySourceOf, type AuthPlan, type Credentials } from '../transport/auth';
+import { AccountSettingsError, accountSettingsOf, addAccountHeaders, type AccountSettings } from '../transport/accountHeaders';
 import { buildClientConfig, type S3StorageCredentials } from '../transport/client';
 import { describeS3Error, signInErrorIn } from '../transport/errors';
 import { EndpointSettingsError } from '../transport/providers';
@@ -37,14 +38,18 @@ export async function s3StorageApiTest(
 	let client: S3Client;
 	let endpoint: string | undefined;
 	let plan: AuthPlan;
+	let accountSettings: AccountSettings;
 	try {
+		accountSettings = accountSettingsOf(credentials);
 		// A fresh client and fresh sign-in with a single attempt: the test should answer quickly, and from this data.
 		const built = buildClientConfig({ ...credentials, maxAttempts: 1 }, undefined, { fresh: true });
 		client = new S3Client(built.config);
+		// The default bucket is reached as the nodes reach it: with the expected owner and Requester Pays.
+		addAccountHeaders(client, accountSettings);
 		endpoint = built.resolved.endpoint;
 		plan = built.auth;
 	} catch (error) {
-		if (error instanceof AuthSettingsError) return { status: 'Error', message: `${error.message}. ${error.description}` };
+		if (error instanceof AuthSettingsError || error instanceof AccountSettingsError) return { status: 'Error', message: `${error.message}. ${error.description}` };
 		return { status: 'Error', message: error instanceof EndpointSettingsError ? error.message : String(error) };
 	}
 
@@ -76,6 +81,7 @@ export async function s3StorageApiTest(
 			action: bucket ? 'reach' : 'list buckets',
 			bucket: bucket || undefined,
 			endpoint: endpoint ?? 'AWS',
+			...(accountSettings.expectedBucketOwner ? { expectedBucketOwner: true } : {}),
 		});
 		return { status: 'Error', message: `${prefix}${described.message}. ${described.description}` };
 	} finally {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
+import { accountSettingsOf, addAccountHeaders, type AccountSettingsFields } from './accountHeaders';
 import { agentsFor, proxyFor } from './agents';
 import { assertAuthAllowed, authPlanFor, clearAuthCache, type AuthFields, type AuthPlan } from './auth';
 import { addContentMd5 } from './integrity';
@@ -10,7 +11,7 @@ import { resolveEndpoint, type ResolvedEndpoint } from './providers';
 import { retryStrategy } from './retries';
 
 /** The credential's fields, as the form stores them. */
-export interface S3StorageCredentials extends AuthFields {
+export interface S3StorageCredentials extends AuthFields, AccountSettingsFields {
 	provider?: string;
 	accountId?: string;
 	/** Cloudflare R2's jurisdiction (eu, fedramp, us); empty: the default host. */
@@ -110,12 +111,15 @@ function seconds(value: number | undefined, fallback: number): number {
 export function getClient(credentials: S3StorageCredentials, regionOverride?: string): ClientHandle {
 	// Checked on every use, not only when the client is built: the administrator may revoke it.
 	assertAuthAllowed(credentials);
+	// Checked before the cache too: a setting that cannot work fails every use, not only the first.
+	const accountSettings = accountSettingsOf(credentials);
 	const key = cacheKey(credentials, regionOverride);
 	const cached = clientCache.get(key);
 	if (cached) return cached;
 	const { config, resolved } = buildClientConfig(credentials, regionOverride);
 	const client = new S3Client(config);
 	addContentMd5(client);
+	addAccountHeaders(client, accountSettings);
 	const handle = { client, resolved };
 	if (clientCache.size >= MAX_CACHED_CLIENTS) {
 		const [oldestKey, oldest] = clientCache.entries().next().value as [string, ClientHandle];

@@ -19,6 +19,7 @@ import { createHash } from 'node:crypto';
 import type { IExecuteFunctions, IHookFunctions, ILoadOptionsFunctions, INode, IPollFunctions, IWebhookFunctions, NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { accountSettingsOfClient } from './accountHeaders';
 import { DEFAULT_MAX_ATTEMPTS, getClient, type S3StorageCredentials } from './client';
 import { CREDENTIAL_TYPE } from './constants';
 import { copyObject, type CopyParams, type CopyResult, type CopyTuning } from './copy';
@@ -77,7 +78,8 @@ export class S3Connection {
 	}
 
 	describe(error: unknown, context: S3ErrorContext): NodeApiError {
-		return toNodeApiError(this.node, error, { endpoint: this.resolved.endpoint, ...context });
+		const expectedBucketOwner = accountSettingsOfClient(this.client).expectedBucketOwner !== undefined;
+		return toNodeApiError(this.node, error, { endpoint: this.resolved.endpoint, ...(expectedBucketOwner ? { expectedBucketOwner } : {}), ...context });
 	}
 
 	fail(error: unknown, context: S3ErrorContext): never {

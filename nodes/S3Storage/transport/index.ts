@@ -14,7 +14,7 @@ export * from './constants';
 export { getConnection, S3Connection, type BatchDeleteResult, type ObjectIdentifier, type SendOptions, type ToleratedStatus } from './connection';
 export { copySourceOf, type CopyDestinationSettings, type CopySourceEncryption, type CopyParams, type CopyResult, type CopyTuning } from './copy';
 export { type ObjectDownload } from './download';
-export { CustomerKeyIgnoredError, DamagedBodyError, describeS3Error, HttpSourceError, IncompleteBodyError, toNodeApiError, type S3ErrorContext } from './errors';
+export { CustomerKeyIgnoredError, DamagedBodyError, describeS3Error, HttpSourceError, IncompleteBodyError, RESTORE_ACTION, toNodeApiError, type S3ErrorContext } from './errors';
 export {
 	DEFAULT_MAX_REDIRECTS,
 	DEFAULT_SOURCE_IDLE_TIMEOUT_MS,

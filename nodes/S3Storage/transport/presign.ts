@@ -7,6 +7,7 @@ import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { ACCOUNT_HEADERS_MIDDLEWARE, accountSettingsOfClient } from './accountHeaders';
 import { toNodeApiError } from './errors';
 import type { S3Connection } from './index';
 
@@ -108,10 +109,19 @@ export function checkExpiry(connection: S3Connection, expiresIn: number, itemInd
  */
 function presigningClient(client: S3Client): S3Client {
 	const whenRequired = async () => 'WHEN_REQUIRED' as const;
+	// Without the account headers: the presigner would move them into the URL, and an expected
+	// bucket owner has no documented place there. Requester Pays goes on the command instead (requesterPaysOf).
+	const middlewareStack = client.middlewareStack.clone();
+	middlewareStack.remove(ACCOUNT_HEADERS_MIDDLEWARE);
 	return {
 		config: { ...client.config, requestChecksumCalculation: whenRequired, responseChecksumValidation: whenRequired },
-		middlewareStack: client.middlewareStack,
+		middlewareStack,
 	} as unknown as S3Client;
+}
+
+/** RequestPayer for a presigned GET or PUT: signed into the URL as x-amz-request-payer=requester, so whoever uses it may read a requester-pays bucket. */
+function requesterPaysOf(connection: S3Connection): { RequestPayer?: 'requester' } {
+	return accountSettingsOfClient(connection.client).requesterPays ? { RequestPayer: 'requester' } : {};
 }
 
 interface SigningWindow {
@@ -183,6 +193,7 @@ export async function presignGetObject(connection: S3Connection, params: Presign
 		VersionId: params.versionId || undefined,
 		ResponseContentType: params.responseContentType || undefined,
 		ResponseContentDisposition: params.responseContentDisposition || undefined,
+		...requesterPaysOf(connection),
 	});
 	const context = { action: 'create a download URL for', bucket: params.bucket, key: params.key, itemIndex: params.itemIndex };
 	const { signingDate, lifetime } = await signingWindow(connection, expiresIn, context);
@@ -208,7 +219,7 @@ export async function presignGetObject(connection: S3Connection, params: Presign
 export async function presignPutObject(connection: S3Connection, params: PresignPutParams): Promise<PresignedRequest> {
 	const expiresIn = checkExpiry(connection, params.expiresIn, params.itemIndex);
 	const contentType = params.contentType?.trim() || undefined;
-	const command = new PutObjectCommand({ Bucket: params.bucket, Key: params.key, ContentType: contentType });
+	const command = new PutObjectCommand({ Bucket: params.bucket, Key: params.key, ContentType: contentType, ...requesterPaysOf(connection) });
 	const context = { action: 'create an upload URL for', bucket: params.bucket, key: params.key, itemIndex: params.itemIndex };
 	const { signingDate, lifetime } = await signingWindow(connection, expiresIn, context);
 	try {

@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-		description: 'The key to encrypt with (ID, alias or ARN). Empty: the server\'s default key.',
+		description: 'The key to encrypt with: on Amazon S3 its ID, alias or ARN; elsewhere a key the server\'s key management service knows. Empty: the server\'s default key, where it has one.',
 		displayOptions: { show: { encryption: ['aws:kms'] } },
 	},
 	optionsCollection([
@@ -82,7 +82,7 @@ export async function execute(
 				],
 			},
 		}),
-		{ action: `set the default encryption (${encryption}) of`, bucket, itemIndex },
+		{ action: `set the default encryption (${encryption}) of`, bucket, itemIndex, encryption },
 	);
 	return [{ json: compact({ bucket, encryption, kmsKeyId, bucketKeyEnabled }) }];
 }

@@ -15,6 +15,7 @@ import * as getRetention from './getRetention.operation';
 import * as getTags from './getTags.operation';
 import * as move from './move.operation';
 import * as read from './read.operation';
+import * as restore from './restore.operation';
 import * as setAcl from './setAcl.operation';
 import * as setLegalHold from './setLegalHold.operation';
 import * as setRetention from './setRetention.operation';
@@ -40,6 +41,7 @@ export {
 	getTags,
 	move,
 	read,
+	restore,
 	setAcl,
 	setLegalHold,
 	setRetention,
@@ -155,6 +157,13 @@ export const description: INodeProperties[] = [
 				action: 'Read the content of an object as text or JSON',
 			},
 			{
+				name: 'Restore',
+				value: 'restore',
+				description:
+					'Ask for a readable temporary copy of an archived object (archive storage classes such as Glacier) for a number of days; reports whether it started, is in progress or is already there',
+				action: 'Restore an archived object',
+			},
+			{
 				name: 'Set ACL',
 				value: 'setAcl',
 				description: 'Replace an object\'s access control list with a canned ACL (e.g. Public Read) or custom grants',
@@ -224,6 +233,7 @@ export const description: INodeProperties[] = [
 	...getTags.description,
 	...move.description,
 	...read.description,
+	...restore.description,
 	...setAcl.description,
 	...setLegalHold.description,
 	...setRetention.description,

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { customerKeyParams } from '../../helpers/customerKey';
 import { parametersOf } from '../../helpers/parameters';
+import { restoreFieldsOf } from '../../helpers/restore';
 import { compact, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, objectKeyFields, optionsCollection, versionIdOption } from '../common.descriptions';
@@ -78,7 +79,8 @@ export async function execute(
 				sseCustomerAlgorithm: head.SSECustomerAlgorithm,
 				tagCount: head.TagCount,
 				partsCount: head.PartsCount,
-				restore: head.Restore,
+				// { restore: { inProgress, expiresAt }, archiveStatus } for archived objects only.
+				...restoreFieldsOf(head),
 				objectLockMode: head.ObjectLockMode,
 				objectLockRetainUntil: head.ObjectLockRetainUntilDate?.toISOString(),
 				legalHold: head.ObjectLockLegalHoldStatus,

@@ -31,6 +31,10 @@ export interface S3ErrorContext {
 	customerKey?: boolean;
 	/** The ETag a conditional write required (If-Match), so a 412 can say the object changed. */
 	ifMatch?: string;
+	/** The default encryption a bucket was to get ("AES256", "aws:kms"), so a server refusing it can be named as the cause. */
+	encryption?: string;
+	/** Whether the credential's Expected Bucket Owner is set: a bucket owned by another account is then refused with AccessDenied. */
+	expectedBucketOwner?: boolean;
 }
 
 /** The action with what it was done to: 'upload object "k" in bucket "b"', or just 'list buckets'. */
@@ -223,6 +227,14 @@ function describeKnownCode(
 	context: S3ErrorContext,
 ): { message: string; description: string } | undefined {
 	const bucket = context.bucket ?? '';
+	if (context.action === RESTORE_ACTION) {
+		const restore = describeRestoreRefusal(code, httpStatus, subject);
+		if (restore) return restore;
+	}
+	if (context.encryption) {
+		const encryption = describeEncryptionRefusal(code, httpStatus, subject, context);
+		if (encryption) return encryption;
+	}
 	switch (code) {
 		case 'NoSuchBucket':
 			return {
@@ -254,9 +266,10 @@ function describeKnownCode(
 		case 'Forbidden':
 		case 'AllAccessDisabled': {
 			// Object Lock refuses deletes with AccessDenied too: a retention or legal hold looks like a missing permission.
-			const lockHint = /^delete/.test(context.action)
-				? ' In a bucket with Object Lock, a retention or legal hold on the object (version) also refuses the delete: check it with Object > Get Retention and Get Legal Hold.'
-				: '';
+			const lockHint =
+				(/^delete/.test(context.action)
+					? ' In a bucket with Object Lock, a retention or legal hold on the object (version) also refuses the delete: check it with Object > Get Retention and Get Legal Hold.'
+					: '') + (context.expectedBucketOwner ? EXPECTED_OWNER_HINT : '');
 			if (!isAwsEndpoint(context.endpoint)) {
 				// Ceph RGW with STS (and others) answer a wrong secret or an unknown key with AccessDenied too.
 				return {
@@ -370,6 +383,66 @@ function describeKnownCode(
 
 function capitalized(text: string): string {
 	return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+}
+
+/** The `action` of a Restore request's context. */
+export const RESTORE_ACTION = 'restore';
+
+/** Added to an AccessDenied when the credential names the bucket's expected owner. */
+const EXPECTED_OWNER_HINT =
+	' The credential\'s "Expected Bucket Owner" is set: a bucket that belongs to another account is refused with AccessDenied too. Check that the account ID there is the bucket owner\'s.';
+
+/**
+ * Refusals of Object > Restore: an object that is not archived (S3: 403 InvalidObjectState) and a
+ * server without archive storage classes (Ceph RGW 16 answers 501 NotImplemented, for any key).
+ */
+function describeRestoreRefusal(code: string, httpStatus: number | undefined, subject: string): { message: string; description: string } | undefined {
+	if (code === 'InvalidObjectState') {
+		return {
+			message: `Could not restore ${subject}: this object is not in an archive storage class; it can be read directly (${code}, HTTP ${httpStatus ?? 403})`,
+			description:
+				'Only objects in archive storage classes (on Amazon S3: GLACIER, DEEP_ARCHIVE, and the archive tiers of INTELLIGENT_TIERING) need a restore. Read or download this object as it is; Object > Get Metadata shows its storage class.',
+		};
+	}
+	if (code === 'NotImplemented' || code === 'MethodNotAllowed' || httpStatus === 501 || httpStatus === 405) {
+		return {
+			message: `Could not restore ${subject}: this server does not support restoring archived objects (${code}, HTTP ${httpStatus ?? 501})`,
+			description:
+				'Restore is for objects in archive storage classes, such as Amazon S3\'s Glacier classes. This server has no such class (Ceph RGW before version 18, for example, answers every restore this way), so its objects need no restore: read or download them directly.',
+		};
+	}
+	return undefined;
+}
+
+/** Codes with which servers refuse a default encryption they cannot apply (RGW: a bare InvalidArgument; MinIO: KMSNotConfigured). */
+const ENCRYPTION_REFUSALS = new Set(['InvalidArgument', 'InvalidRequest', 'InvalidEncryptionAlgorithmError', 'KMSNotConfigured', 'NotImplemented']);
+
+/**
+ * A bucket's default encryption refused. Amazon S3 has both algorithms; other servers offer them only
+ * when their administrator set up encryption (RGW 16 refuses both with 400 InvalidArgument, no message).
+ */
+function describeEncryptionRefusal(code: string, httpStatus: number | undefined, subject: string, context: S3ErrorContext): { message: string; description: string } | undefined {
+	const algorithm = context.encryption ?? '';
+	if (!ENCRYPTION_REFUSALS.has(code) && !code.startsWith('KMS.')) return undefined;
+	// s3rver and others without the feature say so in their own words (501), which is accurate already.
+	if (code === 'NotImplemented') return undefined;
+	const kms = algorithm === 'aws:kms';
+	if (isAwsEndpoint(context.endpoint)) {
+		return {
+			message: `Could not ${doing(context, subject)}: the server refused default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
+			description: kms
+				? 'Check "KMS Key ID" (a key ID, alias or ARN in the bucket\'s region) and that the credential may use the key.'
+				: 'Check the bucket\'s settings and the credential\'s permission s3:PutEncryptionConfiguration.',
+		};
+	}
+	return {
+		message: `Could not ${doing(context, subject)}: this server does not accept default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
+		description:
+			(kms
+				? 'Encryption with a KMS key needs a key management service that the server\'s administrator has connected, and a key ID it knows.'
+				: 'Server-managed encryption (AES256) needs encryption that the server\'s administrator has set up.') +
+			' Servers without it (Ceph RGW without a key management service, for example) refuse every default encryption. Nothing was changed: new objects are stored as before, without default encryption.',
+	};
 }
 
 /** The one way transport failures leave this package: a NodeApiError without secrets or raw SDK state. */
