@@ -67,3 +67,41 @@ export function describeCustomerKeyFailure(
 function capitalized(text: string): string {
 	return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
+
+/** Codes with which servers refuse a default encryption they cannot apply (RGW: a bare InvalidArgument; MinIO: KMSNotConfigured). */
+const ENCRYPTION_REFUSALS = new Set(['InvalidArgument', 'InvalidRequest', 'InvalidEncryptionAlgorithmError', 'KMSNotConfigured', 'NotImplemented']);
+
+/**
+ * A bucket's default encryption refused. Amazon S3 has both algorithms; other servers offer them only
+ * when their administrator set up encryption (RGW 16 refuses both with 400 InvalidArgument, no message).
+ */
+export function describeEncryptionRefusal(
+	code: string,
+	httpStatus: number | undefined,
+	algorithm: string,
+	doing: string,
+	onAws: boolean,
+): { message: string; description: string } | undefined {
+	if (!ENCRYPTION_REFUSALS.has(code) && !code.startsWith('KMS.')) return undefined;
+	// s3rver and others without the feature say so in their own words (501), which is accurate already.
+	if (code === 'NotImplemented') return undefined;
+	const kms = algorithm === 'aws:kms';
+	if (onAws) {
+		return {
+			message: `Could not ${doing}: the server refused default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
+			description: kms
+				? 'Check "KMS Key ID" (a key ID, alias or ARN in the bucket\'s region) and that the credential may use the key.'
+				: 'Check the bucket\'s settings and the credential\'s permission s3:PutEncryptionConfiguration.',
+		};
+	}
+	return {
+		message: `Could not ${doing}: this server does not accept default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
+		description:
+			(kms
+				? 'Encryption with a KMS key needs a key management service that the server\'s administrator has connected, and a key ID it knows.'
+				: 'Server-managed encryption (AES256) needs encryption that the server\'s administrator has set up.') +
+			' Servers without it (Ceph RGW without a key management service, for example) refuse every default encryption. Nothing was changed: new objects are stored as before, without default encryption.',
+	};
+}
+
+/** The one way transport failures leave this package: a NodeApiError without secrets or raw SDK state. */

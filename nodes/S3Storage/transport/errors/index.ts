@@ -2,7 +2,8 @@
 export { DamagedBodyError, IncompleteBodyError } from './body';
 export { CustomerKeyIgnoredError } from './encryption';
 export { describeHttpSourceError, HttpSourceError, type HttpSourceFailure } from './httpSource';
-export { describeS3Error, RESTORE_ACTION, toNodeApiError, type S3ErrorContext } from './s3';
+export { RESTORE_ACTION } from './restore';
+export { describeS3Error, toNodeApiError, type S3ErrorContext } from './s3';
 export { BODY_CUT_CODES, causeChain, humanizeCodes, NETWORK_CODES, networkCode, networkWords, TLS_CODES } from './network';
 export {
 	describeAssumeRoleFailure,

@@ -7,8 +7,9 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { DamagedBodyError, IncompleteBodyError } from './body';
-import { CustomerKeyIgnoredError, describeCustomerKeyFailure } from './encryption';
+import { CustomerKeyIgnoredError, describeCustomerKeyFailure, describeEncryptionRefusal } from './encryption';
 import { describeHttpSourceError, HttpSourceError } from './httpSource';
+import { describeRestoreRefusal, RESTORE_ACTION } from './restore';
 import { BODY_CUT_CODES, networkCode, networkWords, TLS_CODES } from './network';
 import { signInErrorIn } from './signIn';
 import type { DescribedError, SdkErrorShape } from './types';
@@ -232,7 +233,7 @@ function describeKnownCode(
 		if (restore) return restore;
 	}
 	if (context.encryption) {
-		const encryption = describeEncryptionRefusal(code, httpStatus, subject, context);
+		const encryption = describeEncryptionRefusal(code, httpStatus, context.encryption, doing(context, subject), isAwsEndpoint(context.endpoint));
 		if (encryption) return encryption;
 	}
 	switch (code) {
@@ -385,67 +386,10 @@ function capitalized(text: string): string {
 	return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
-/** The `action` of a Restore request's context. */
-export const RESTORE_ACTION = 'restore';
-
 /** Added to an AccessDenied when the credential names the bucket's expected owner. */
 const EXPECTED_OWNER_HINT =
 	' The credential\'s "Expected Bucket Owner" is set: a bucket that belongs to another account is refused with AccessDenied too. Check that the account ID there is the bucket owner\'s.';
 
-/**
- * Refusals of Object > Restore: an object that is not archived (S3: 403 InvalidObjectState) and a
- * server without archive storage classes (Ceph RGW 16 answers 501 NotImplemented, for any key).
- */
-function describeRestoreRefusal(code: string, httpStatus: number | undefined, subject: string): { message: string; description: string } | undefined {
-	if (code === 'InvalidObjectState') {
-		return {
-			message: `Could not restore ${subject}: this object is not in an archive storage class; it can be read directly (${code}, HTTP ${httpStatus ?? 403})`,
-			description:
-				'Only objects in archive storage classes (on Amazon S3: GLACIER, DEEP_ARCHIVE, and the archive tiers of INTELLIGENT_TIERING) need a restore. Read or download this object as it is; Object > Get Metadata shows its storage class.',
-		};
-	}
-	if (code === 'NotImplemented' || code === 'MethodNotAllowed' || httpStatus === 501 || httpStatus === 405) {
-		return {
-			message: `Could not restore ${subject}: this server does not support restoring archived objects (${code}, HTTP ${httpStatus ?? 501})`,
-			description:
-				'Restore is for objects in archive storage classes, such as Amazon S3\'s Glacier classes. This server has no such class (Ceph RGW before version 18, for example, answers every restore this way), so its objects need no restore: read or download them directly.',
-		};
-	}
-	return undefined;
-}
-
-/** Codes with which servers refuse a default encryption they cannot apply (RGW: a bare InvalidArgument; MinIO: KMSNotConfigured). */
-const ENCRYPTION_REFUSALS = new Set(['InvalidArgument', 'InvalidRequest', 'InvalidEncryptionAlgorithmError', 'KMSNotConfigured', 'NotImplemented']);
-
-/**
- * A bucket's default encryption refused. Amazon S3 has both algorithms; other servers offer them only
- * when their administrator set up encryption (RGW 16 refuses both with 400 InvalidArgument, no message).
- */
-function describeEncryptionRefusal(code: string, httpStatus: number | undefined, subject: string, context: S3ErrorContext): { message: string; description: string } | undefined {
-	const algorithm = context.encryption ?? '';
-	if (!ENCRYPTION_REFUSALS.has(code) && !code.startsWith('KMS.')) return undefined;
-	// s3rver and others without the feature say so in their own words (501), which is accurate already.
-	if (code === 'NotImplemented') return undefined;
-	const kms = algorithm === 'aws:kms';
-	if (isAwsEndpoint(context.endpoint)) {
-		return {
-			message: `Could not ${doing(context, subject)}: the server refused default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
-			description: kms
-				? 'Check "KMS Key ID" (a key ID, alias or ARN in the bucket\'s region) and that the credential may use the key.'
-				: 'Check the bucket\'s settings and the credential\'s permission s3:PutEncryptionConfiguration.',
-		};
-	}
-	return {
-		message: `Could not ${doing(context, subject)}: this server does not accept default encryption "${algorithm}" (${code}, HTTP ${httpStatus ?? 400})`,
-		description:
-			(kms
-				? 'Encryption with a KMS key needs a key management service that the server\'s administrator has connected, and a key ID it knows.'
-				: 'Server-managed encryption (AES256) needs encryption that the server\'s administrator has set up.') +
-			' Servers without it (Ceph RGW without a key management service, for example) refuse every default encryption. Nothing was changed: new objects are stored as before, without default encryption.',
-	};
-}
-
-/** The one way transport failures leave this package: a NodeApiError without secrets or raw SDK state. */
 export function toNodeApiError(node: INode, error: unknown, context: S3ErrorContext): NodeApiError {
 	const described = describeS3Error(error, context);
 	const itemSuffix = context.itemIndex !== undefined ? ` [item ${context.itemIndex}]` : '';
