@@ -38,12 +38,19 @@ describe("Get Metadata's restore fields", () => {
 	});
 
 	it('a restored object, and an Intelligent-Tiering object in an archive tier', () => {
-		expect(restoreFieldsOf({ Restore: 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"' })).toEqual({
-			restore: { inProgress: false, expiresAt: '2012-12-21T00:00:00.000Z' },
+		const restored = 'ongoing-request="false", expiry-date="Fri, 21 Dec 2012 00:00:00 GMT"';
+		expect(restoreFieldsOf({ Restore: restored })).toEqual({
+			restore: restored,
+			restoreStatus: { inProgress: false, expiresAt: '2012-12-21T00:00:00.000Z' },
 		});
 		expect(restoreFieldsOf({ Restore: 'ongoing-request="true"', ArchiveStatus: 'DEEP_ARCHIVE_ACCESS' })).toEqual({
-			restore: { inProgress: true },
+			restore: 'ongoing-request="true"',
+			restoreStatus: { inProgress: true },
 			archiveStatus: 'DEEP_ARCHIVE_ACCESS',
 		});
+	});
+
+	it('keeps `restore` as the header text earlier versions gave, so saved expressions still read it', () => {
+		expect(typeof restoreFieldsOf({ Restore: 'ongoing-request="true"' }).restore).toBe('string');
 	});
 });

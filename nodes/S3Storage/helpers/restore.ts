@@ -31,13 +31,16 @@ export function parseRestoreHeader(header: string | undefined): RestoreStatus | 
 }
 
 /**
- * Get Metadata's restore fields: `restore` when the object was ever asked to be restored, and
- * `archiveStatus` (Intelligent-Tiering's archive tiers); nothing for an object that is not archived.
+ * Get Metadata's restore fields when the object was ever asked to be restored: `restore`, S3's
+ * header text as earlier versions gave it (saved workflows may read it), and `restoreStatus`, the
+ * same read out; `archiveStatus` (Intelligent-Tiering's archive tiers). Nothing for an object that
+ * is not archived.
  */
 export function restoreFieldsOf(head: { Restore?: string; ArchiveStatus?: string }): IDataObject {
-	const restore = parseRestoreHeader(head.Restore);
+	const status = parseRestoreHeader(head.Restore);
 	return {
-		...(restore ? { restore: { ...restore } } : {}),
+		...(head.Restore ? { restore: head.Restore } : {}),
+		...(status ? { restoreStatus: { ...status } } : {}),
 		...(head.ArchiveStatus ? { archiveStatus: head.ArchiveStatus } : {}),
 	};
 }

@@ -79,7 +79,7 @@ export async function execute(
 				sseCustomerAlgorithm: head.SSECustomerAlgorithm,
 				tagCount: head.TagCount,
 				partsCount: head.PartsCount,
-				// { restore: { inProgress, expiresAt }, archiveStatus } for archived objects only.
+				// restore (header text), restoreStatus { inProgress, expiresAt }, archiveStatus: archived objects only.
 				...restoreFieldsOf(head),
 				objectLockMode: head.ObjectLockMode,
 				objectLockRetainUntil: head.ObjectLockRetainUntilDate?.toISOString(),
