@@ -5,7 +5,7 @@
 //   2. a run from the editor: every node succeeds, the output panel shows the downloaded file;
 //   3. node panel: credential, resource/operation pickers list what the description declares,
 //      the fields shown are exactly the ones displayOptions allow, the bucket list (listSearch)
-//      finds the bucket;
+//      finds the bucket; a version-3 node's key picker lists folders and objects of the bucket;
 //   4. credential form: for every authentication mode the credential declares (Access Keys,
 //      Assume Role and its source credentials, Machine Identity) the fields and notices shown are
 //      exactly the ones displayOptions allow, one screenshot per mode; n8n's credential test
@@ -168,8 +168,8 @@ const SIMPLE = new Set(['string', 'number', 'boolean', 'options', 'multiOptions'
 const noticeText = (property) => property.displayName.replace(/<[^>]*>/g, '').replace(/\s+/g, ' ').trim().slice(0, 60);
 
 /** Compares the fields in the panel with what displayOptions allow for the given values. */
-async function compareFields(where, container, properties, values, description) {
-	const { shown } = expectedFields(properties, values, description);
+async function compareFields(where, container, properties, values, description, typeVersion = 1) {
+	const { shown } = expectedFields(properties, values, description, typeVersion);
 	const simpleNames = [...new Set(properties.filter((p) => SIMPLE.has(p.type)).map((p) => p.name))];
 	const rendered = new Set(await renderedFields(container, simpleNames));
 	const text = await container.innerText();
@@ -499,6 +499,35 @@ await step('all operations', async () => {
 		}
 	}
 	notes.push(`all operations: ${pairs} resource/operation pairs show the fields displayOptions allow`);
+	await closeNode();
+});
+
+// A node at version 3 (Download, whose key was picked from the list and ran so in step 2): its
+// list browses the bucket, folders first, and typing a folder's path lists what is inside
+// (searchObjectKeys on the S3 server); picking an object sets the key.
+await step('key list (listSearch, node version 3)', async () => {
+	const download = editorWorkflow.nodes.find((node) => node.name === 'Download');
+	const parameters = await openNode(download.name);
+	const shown = await compareFields('fields of Download (version 3)', parameters, nodeType.properties, download.parameters, nodeType, download.typeVersion);
+	// The saved key was picked from the list (mode "list", e2e/hello.txt): the list opens from it.
+	const locator = page.getByTestId('resource-locator-key');
+	// What the locator shows: list mode renders the chosen value as text, typed modes in an input.
+	const shownKey = () => locator.evaluate((el) => `${el.innerText} ${[...el.querySelectorAll('input')].map((input) => input.value).join(' ')}`);
+	const before = await shownKey();
+	if (!before.includes('e2e/hello.txt')) fail('key list', `the saved key shows as "${before}"`);
+	await locator.getByTestId('rlc-input').click();
+	await page.getByTestId('rlc-item').filter({ hasText: 'e2e/' }).first().waitFor();
+	const top = (await page.getByTestId('rlc-item').allInnerTexts()).map((text) => text.trim());
+	await page.locator('input[data-test-id="rlc-search"], [data-test-id="rlc-search"] input').first().fill('e2e/');
+	const file = page.getByTestId('rlc-item').filter({ hasText: 'hello.txt' });
+	await file.first().waitFor();
+	await page.waitForTimeout(400);
+	await shot('n8n-key-list.png');
+	await file.first().click();
+	await page.waitForTimeout(300);
+	const picked = await shownKey();
+	if (!picked.includes('e2e/hello.txt')) fail('key list', `picking hello.txt set the key to "${picked}"`);
+	notes.push(`key list: ${shown.size} fields of Download at version 3; the bucket's top level lists ${top.join(', ')}; typing "e2e/" lists hello.txt, which sets the key`);
 	await closeNode();
 });
 
