@@ -68,8 +68,10 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const runItem = async (itemIndex: number) => {
 		try {
 			const output = await execute.call(this, itemIndex, connection);
-			// Set in place, not copied: a listing's 100,000 items are then held once, not twice.
-			for (const entry of output) entry.pairedItem = { item: itemIndex };
+			// Set in place, not copied: a listing's 100,000 items are then held once, not twice. One
+			// pairing object for all of an input's outputs, as n8n's constructExecutionMetaData does.
+			const pairedItem = { item: itemIndex };
+			for (const entry of output) entry.pairedItem = pairedItem;
 			results[itemIndex] = output;
 		} catch (error) {
 			if (continueOnFail) {

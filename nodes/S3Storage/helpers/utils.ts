@@ -220,9 +220,10 @@ export type ListingEntry = { folder: true; key: string } | { folder: false; key:
 
 /** One listing page's objects and folders (common prefixes), merged in key order (both lists are sorted; together they span the page). */
 export function listingEntries(page: Pick<ListObjectsV2CommandOutput, 'Contents' | 'CommonPrefixes'>): ListingEntry[] {
-	const objects = (page.Contents ?? []).map((object) => ({ folder: false as const, key: object.Key ?? '', object }));
-	const folders = (page.CommonPrefixes ?? []).map((prefix) => ({ folder: true as const, key: prefix.Prefix ?? '' }));
-	return [...objects, ...folders].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+	// One array for the page, sorted in place (objects before folders of an equal key, as S3 never sends).
+	const entries: ListingEntry[] = (page.Contents ?? []).map((object) => ({ folder: false as const, key: object.Key ?? '', object }));
+	for (const prefix of page.CommonPrefixes ?? []) entries.push({ folder: true, key: prefix.Prefix ?? '' });
+	return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Drops undefined values so output items stay tidy. */

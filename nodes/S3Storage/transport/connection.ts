@@ -103,9 +103,11 @@ export class S3Connection {
 	async *listObjectPages(input: ListObjectsV2CommandInput, context: S3ErrorContext): AsyncGenerator<ListObjectsV2CommandOutput> {
 		let continuationToken = input.ContinuationToken;
 		do {
-			const page = await this.send(new ListObjectsV2Command({ ...input, ContinuationToken: continuationToken }), context);
-			yield page;
+			let page: ListObjectsV2CommandOutput | undefined = await this.send(new ListObjectsV2Command({ ...input, ContinuationToken: continuationToken }), context);
 			continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+			yield page;
+			// Not held through the next request: a consumer that maps each page lets it go at once.
+			page = undefined;
 		} while (continuationToken);
 	}
 

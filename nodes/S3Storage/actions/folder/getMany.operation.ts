@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getListingFilter } from '../../helpers/listingFilter';
-import { compact, fileNameOfKey, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
+import { definedOnly, sharedText } from '../../helpers/listingItems';
+import { fileNameOfKey, getBucket, getLimit, listingEntries, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { bucketLocator, concurrencyOption, limitField, optionsCollection, returnAllField } from '../common.descriptions';
 import { filtersCollection } from '../filters.descriptions';
@@ -40,6 +41,8 @@ export async function execute(
 	if (listPrefix === null) return [];
 
 	const results: INodeExecutionData[] = [];
+	// Created with the item, not added later: an item then holds both fields in itself (see helpers/listingItems.ts).
+	const pairedItem = { item: itemIndex };
 	const pages = connection.listObjectPages(
 		{ Bucket: bucket, Prefix: listPrefix || undefined, Delimiter: '/', MaxKeys: Math.min(limit + 1, 1000) },
 		{ action: 'list the folder in', bucket, itemIndex },
@@ -48,24 +51,23 @@ export async function execute(
 		for (const entry of listingEntries(page)) {
 			if (!filter.keeps(entry)) continue;
 			if (entry.folder) {
-				results.push({ json: { bucket, type: 'folder', name: fileNameOfKey(entry.key), key: entry.key, folder: prefix } });
+				results.push({ json: { bucket, type: 'folder', name: fileNameOfKey(entry.key), key: entry.key, folder: prefix }, pairedItem });
 			} else {
 				const { object } = entry;
 				if (object.Key === prefix) continue;
 				results.push({
-					json: {
+					json: definedOnly({
 						bucket,
-						...compact({
-							type: 'file',
-							name: fileNameOfKey(object.Key ?? ''),
-							key: object.Key,
-							folder: prefix,
-							size: object.Size,
-							lastModified: object.LastModified?.toISOString(),
-							etag: object.ETag,
-							storageClass: object.StorageClass,
-						}),
-					},
+						type: 'file',
+						name: fileNameOfKey(object.Key ?? ''),
+						key: object.Key,
+						folder: prefix,
+						size: object.Size,
+						lastModified: object.LastModified?.toISOString(),
+						etag: object.ETag,
+						storageClass: sharedText(object.StorageClass),
+					}),
+					pairedItem,
 				});
 			}
 			if (results.length >= limit) return results;

@@ -1,8 +1,9 @@
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getListingFilter } from '../../helpers/listingFilter';
-import { compact, getBucket, getLimit, getText, listingEntries, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
+import { definedOnly, sharedText } from '../../helpers/listingItems';
+import { getBucket, getLimit, getText, listingEntries, positiveNumberOf, updateDisplayOptions } from '../../helpers/utils';
 import type { S3Connection } from '../../transport';
 import { MAX_PRESIGN_EXPIRY_SECONDS, presignGetObject } from '../../transport/presign';
 import { bucketLocator, limitField, optionsCollection, returnAllField } from '../common.descriptions';
@@ -134,13 +135,15 @@ export async function execute(
 	if (listPrefix === null) return [];
 
 	const results: INodeExecutionData[] = [];
+	// Created with the item, not added later: an item then holds both fields in itself (see helpers/listingItems.ts).
+	const pairedItem = { item: itemIndex };
 	let continuationToken = text('continuationToken', 'Continuation Token')?.trim() || undefined;
 	let nextToken: string | undefined;
 	do {
 		// Each request asks for no more than the limit still needs, so a page never ends past the
 		// limit and its continuation token resumes exactly after the last item returned. With a
 		// filter, every match needs a listed key, so this never lists more than the filter needs.
-		const page = await connection.send(
+		let page: ListObjectsV2CommandOutput | undefined = await connection.send(
 			new ListObjectsV2Command({
 				Bucket: bucket,
 				Prefix: listPrefix || undefined,
@@ -158,12 +161,12 @@ export async function execute(
 				json = { key: entry.key, isFolder: true };
 			} else {
 				const { object } = entry;
-				json = compact({
+				json = definedOnly({
 					key: object.Key,
 					size: object.Size,
 					lastModified: object.LastModified?.toISOString(),
 					etag: object.ETag,
-					storageClass: object.StorageClass,
+					storageClass: sharedText(object.StorageClass),
 				});
 				if (options.includePresignedUrl) {
 					const signed = await presignGetObject(connection, { bucket, key: object.Key ?? '', expiresIn, itemIndex });
@@ -171,10 +174,12 @@ export async function execute(
 					json.presignedUrlExpiresAt = signed.expiresAt;
 				}
 			}
-			results.push({ json });
+			results.push({ json, pairedItem });
 		}
 		nextToken = page.IsTruncated ? page.NextContinuationToken : undefined;
 		continuationToken = nextToken;
+		// Mapped: the page's parsed objects are not held through the next request.
+		page = undefined;
 	} while (continuationToken && results.length < limit);
 
 	if (results.length > limit) {
