@@ -46,7 +46,11 @@ const CONTESTANT_LABELS = {
 /** Same tuning for our node (its defaults) and the raw SDK, so the ratio shows our overhead. */
 const PART_SIZE = 8 * MiB;
 const QUEUE_SIZE = 4;
-const DEFAULT_ITEM_CONCURRENCY = 8;
+/**
+ * Items in flight when --concurrency is not given: the node's own default (the bench builds
+ * first), and the raw SDK runs as many requests at once, so neither gets more parallelism.
+ */
+const DEFAULT_ITEM_CONCURRENCY = require('../dist/nodes/S3Storage/actions/common.descriptions').DEFAULT_CONCURRENCY;
 
 function parseArgs(argv) {
 	const args = { quick: false, repeat: 1, out: path.join(ROOT, 'bench-results') };
@@ -374,7 +378,7 @@ async function main() {
 			const smallDir = scenario.count && (scenario.kind.endsWith('-items') || scenario.kind === 'sync') ? path.join(workDir, `small-${scenario.count}`) : undefined;
 			if (smallDir) makeSmallFiles(smallDir, scenario.count);
 
-			const job = { kind: scenario.kind, bucket, target: via, concurrency: args.concurrency, partSize: PART_SIZE, queueSize: QUEUE_SIZE, count: scenario.count };
+			const job = { kind: scenario.kind, bucket, target: via, concurrency: args.concurrency, itemConcurrency: args.concurrency ?? DEFAULT_ITEM_CONCURRENCY, partSize: PART_SIZE, queueSize: QUEUE_SIZE, count: scenario.count };
 			if (scenario.kind === 'download' || scenario.kind === 'transfer') {
 				// Transfer reads the same object as Download
 				job.key = `download/${scenario.sizeMiB}.bin`;

@@ -89,7 +89,8 @@ function sdkClient(user = job.target) {
 
 async function runSdk() {
 	const s3 = require('@aws-sdk/client-s3');
-	const concurrency = job.concurrency || 8;
+	// Requests in flight for many small objects: the node's default item concurrency, unless given.
+	const concurrency = job.itemConcurrency || job.concurrency || 16;
 	const { Upload } = require('@aws-sdk/lib-storage');
 	const client = sdkClient();
 	const destinationClient = job.kind === 'transfer' ? sdkClient(job.target.other ?? job.target) : undefined;
