@@ -39,8 +39,8 @@ afterAll(async () => {
 });
 
 const restore = (extra: IDataObject = {}) => ({ resource: 'object', operation: 'restore', bucket: bucketParam(bucket), key: KEY, days: 3, tier: 'Bulk', ...extra });
-/** Runs the node with a credential pointed at the proxy. */
-const throughProxy = () => ({ credential: credentialFor(target, { endpoint: proxy.endpoint }) });
+/** Runs the node with a credential pointed at the proxy, whose answers are Amazon S3's, not the server's. */
+const throughProxy = () => ({ credential: credentialFor(target, { endpoint: proxy.endpoint }), answersFaked: true });
 /** The RestoreObject requests (POST /bucket/key?restore) the proxy saw. */
 const restoreRequests = () => proxy.requests.filter((request) => request.method === 'POST' && request.operation.split('&').includes('restore'));
 
